@@ -1,0 +1,8 @@
+namespace PushFunctions.Core.Pings;
+
+/// <summary>
+/// The unit put on the queue: several pings accepted within a few milliseconds travel together, because the
+/// queue (Azurite locally, Service Bus credits in Azure) is far slower per message than the endpoint is per request.
+/// Each ping keeps its own id, status and idempotent delivery.
+/// </summary>
+public sealed record PingEnvelope(string Id, IReadOnlyList<Ping> Pings);
