@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PushFunctions.Azure.Configuration;
+using PushFunctions.Azure.Stores;
+using PushFunctions.Relay.Authentication;
+using PushFunctions.Relay.Configuration;
+using PushFunctions.Relay.Devices;
+using PushFunctions.Relay.Endpoints;
+using PushFunctions.Relay.Expiry;
+using PushFunctions.Relay.Polling;
+using PushFunctions.Relay.Security;
+using PushFunctions.Relay.Storage;
+
+namespace PushFunctions.Relay;
+
+/// <summary>Builds the relay's web application; <c>Program</c> runs it, tests start it on a loopback port.</summary>
+public static class RelayApp
+{
+    /// <summary>The storage connection setting the relay shares with the function app.</summary>
+    public const string StorageSetting = "AzureWebJobsStorage";
+
+    /// <param name="args">Command line; configuration keys may be given as <c>--Relay:PollTimeout=00:00:05</c>.</param>
+    /// <param name="configure">Last-word service overrides (tests replace the time provider or the store).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        var settings = builder.Configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
+        Validate(settings);
+        builder.Services.AddSingleton(Options.Create(settings));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new RelaySigner(settings.Secret));
+        builder.Services.AddSingleton<PollDeadlines>();
+        builder.Services.AddSingleton<DeviceDirectory>();
+        builder.Services.AddSingleton(provider => new AcceptanceCache(provider.GetRequiredService<TimeProvider>(), settings.Authenticator.CacheDuration));
+        builder.Services.AddSingleton(provider => StorageAccount.FromSettings(
+            name => provider.GetRequiredService<IConfiguration>()[name.Replace("__", ":", StringComparison.Ordinal)],
+            StorageSetting));
+        builder.Services.AddSingleton<IRelayStore>(provider =>
+        {
+            var account = provider.GetRequiredService<StorageAccount>();
+            return new TableRelayStore(
+                account.CreateTableClient(settings.TablePrefix + "Instances"),
+                account.CreateTableClient(settings.TablePrefix + "Registrations"),
+                account.CreateTableClient(settings.TablePrefix + "Messages"));
+        });
+        AddAuthenticator(builder.Services, settings);
+
+        builder.Services.AddSingleton<InstanceEndpoints>();
+        builder.Services.AddSingleton<RegistrationEndpoints>();
+        builder.Services.AddSingleton<NextMessageEndpoint>();
+        builder.Services.AddSingleton<MessageQueueEndpoint>();
+        builder.Services.AddSingleton<RelayRouter>();
+        builder.Services.AddHostedService<RelayStateLoader>();
+        builder.Services.AddHostedService<PollDeadlineService>();
+        builder.Services.AddHostedService<ExpirySweepService>();
+        configure?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        var router = app.Services.GetRequiredService<RelayRouter>();
+        app.Run(router.RouteAsync);
+        return app;
+    }
+
+    private static void AddAuthenticator(IServiceCollection services, RelayOptions settings)
+    {
+        var authenticator = settings.Authenticator;
+        if (authenticator.Mode == AuthenticatorMode.BuiltIn)
+        {
+            services.AddSingleton<IDeviceAuthenticator>(provider => new BuiltInDeviceAuthenticator(
+                new UserStore(provider.GetRequiredService<StorageAccount>().CreateTableClient(settings.UsersTable)),
+                settings.Apps,
+                provider.GetRequiredService<AcceptanceCache>()));
+            return;
+        }
+
+        services.AddHttpClient(nameof(DelegateDeviceAuthenticator), client => client.Timeout = authenticator.Timeout);
+        services.AddSingleton<IDeviceAuthenticator>(provider => new DelegateDeviceAuthenticator(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(DelegateDeviceAuthenticator)),
+            authenticator.DeviceLoginUrl!,
+            authenticator.AppLoginUrl!,
+            provider.GetRequiredService<AcceptanceCache>(),
+            provider.GetRequiredService<ILogger<DelegateDeviceAuthenticator>>()));
+    }
+
+    /// <summary>Fails at startup, naming the setting, rather than on the first device.</summary>
+    private static void Validate(RelayOptions settings)
+    {
+        var problems = new List<string>();
+        if (settings.PollTimeout <= TimeSpan.Zero || settings.PollTimeout > TimeSpan.FromHours(1))
+        {
+            problems.Add("Relay:PollTimeout must be a positive time span of at most an hour, e.g. 00:03:20.");
+        }
+
+        if (settings.RegistrationLifetime <= TimeSpan.Zero)
+        {
+            problems.Add("Relay:RegistrationLifetime must be a positive time span, e.g. 30.00:00:00.");
+        }
+
+        if (settings.ExpirySweepInterval <= TimeSpan.Zero)
+        {
+            problems.Add("Relay:ExpirySweepInterval must be a positive time span, e.g. 01:00:00.");
+        }
+
+        if (settings.Authenticator.Mode == AuthenticatorMode.Delegate
+            && (settings.Authenticator.DeviceLoginUrl is null || settings.Authenticator.AppLoginUrl is null))
+        {
+            problems.Add("Relay:Authenticator:Mode is Delegate: set Relay:Authenticator:DeviceLoginUrl and Relay:Authenticator:AppLoginUrl.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
+    }
+}

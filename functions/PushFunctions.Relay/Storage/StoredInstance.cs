@@ -1,0 +1,3 @@
+namespace PushFunctions.Relay.Storage;
+
+public sealed record StoredInstance(string Id, string User, DateTimeOffset LastActivity);
