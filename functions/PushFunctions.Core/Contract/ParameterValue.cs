@@ -4,10 +4,10 @@ namespace PushFunctions.Core.Contract;
 /// One request parameter, neutral to where it came from (JSON body, form body, query string), so the
 /// contract's rules are written once. Numbers keep their literal text: `vibrate: 2000` passes on as "2000".
 /// </summary>
-public sealed record ParameterValue(ParameterKind Kind, string? Text, IReadOnlyList<ParameterValue> Items)
+public sealed record ParameterValue(
+    ParameterKind Kind, string? Text, IReadOnlyList<ParameterValue> Items, IReadOnlyDictionary<string, ParameterValue>? Properties = null)
 {
     private static readonly ParameterValue NullValue = new(ParameterKind.Null, null, []);
-    private static readonly ParameterValue StructureValue = new(ParameterKind.Structure, null, []);
 
     public static ParameterValue FromText(string text) => new(ParameterKind.Text, text, []);
 
@@ -19,7 +19,9 @@ public sealed record ParameterValue(ParameterKind Kind, string? Text, IReadOnlyL
 
     public static ParameterValue Null => NullValue;
 
-    public static ParameterValue Structure => StructureValue;
+    /// <summary>A JSON object, or Rails-style nested form fields (<c>attributes[login]=u1</c>).</summary>
+    public static ParameterValue FromStructure(IReadOnlyDictionary<string, ParameterValue> properties) =>
+        new(ParameterKind.Structure, null, [], properties);
 
     /// <summary>Text and numbers are both "a string" to the original server, which read every value with to_s.</summary>
     public bool IsScalarText => Kind is ParameterKind.Text or ParameterKind.Number;

@@ -7,5 +7,5 @@ namespace PushFunctions.Core.Delivery;
 public sealed record DeviceSend(DeliveryTarget Target, PlatformPayload Payload)
 {
     public DeviceOutcome Outcome(OutcomeStatus status, string? reason = null, string? notificationId = null) =>
-        new(Target.OutcomeKey, Target.Client.UserId, Target.Client.ClientId, Target.Platform, status, reason, notificationId);
+        Target.Outcome(status, reason, notificationId);
 }

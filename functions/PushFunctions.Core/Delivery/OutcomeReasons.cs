@@ -10,4 +10,7 @@ public static class OutcomeReasons
     public const string NoDevices = "no devices";
     public const string InvalidRegistration = "registration invalid";
     public const string PayloadTooLarge = "payload too large";
+
+    /// <summary>The platform says the handle no longer exists; the registration is marked invalid.</summary>
+    public const string HandleGone = "handle gone";
 }

@@ -1,3 +1,4 @@
+using PushFunctions.Core.Delivery;
 using PushFunctions.Core.Payloads;
 using PushFunctions.Core.Registrations;
 
@@ -8,5 +9,8 @@ public sealed record DeliveryTarget(ClientRegistration Client, Platform Platform
 {
     public string Handle => Client.DevicePin!;
 
-    public string OutcomeKey => Delivery.DeviceOutcome.ClientKey(Client.ClientId);
+    public string OutcomeKey => DeviceOutcome.ClientKey(Client.ClientId);
+
+    public DeviceOutcome Outcome(OutcomeStatus status, string? reason = null, string? notificationId = null) =>
+        new(OutcomeKey, Client.UserId, Client.ClientId, Platform, status, reason, notificationId);
 }

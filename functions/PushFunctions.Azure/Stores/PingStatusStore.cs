@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using PushFunctions.Azure.Tables;
+using PushFunctions.Core.Delivery;
+using PushFunctions.Core.Pings;
+using PushFunctions.Core.Status;
+
+namespace PushFunctions.Azure.Stores;
+
+/// <summary>
+/// The Pings table: one partition per envelope. Row "{index}" is a ping's summary, rows "{index}|{chunk}" hold its
+/// recorded device outcomes (many per row: a ping to 30,000 devices writes a few hundred rows, in transactions of 100),
+/// and row "body" holds an envelope too large for one queue message (the message then only names it).
+/// </summary>
+public sealed class PingStatusStore(TableClient pings)
+{
+    private const string BodyRowKey = "body";
+    private const int TransactionLimit = 100;
+    // A string property holds at most 64 KiB (32 K UTF-16 units); binary properties too. Stay well inside.
+    private const int MaxChunkBytes = 60_000;
+    private const int MaxBodyProperties = 15;
+
+    public TableClient Table => pings;
+
+    /// <summary>Records every ping of an envelope as queued (and its body, when it travels by reference) in one transaction.</summary>
+    public async Task RecordAcceptedAsync(PingEnvelope envelope, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var actions = new List<TableTransactionAction>(envelope.Pings.Count + 1);
+        for (var i = 0; i < envelope.Pings.Count; i++)
+        {
+            var ping = envelope.Pings[i];
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(envelope.Id, SummaryRowKey(i))
+            {
+                ["State"] = nameof(PingState.Queued),
+                ["AcceptedAt"] = ping.AcceptedAt,
+                ["UserCount"] = ping.UserIds.Count,
+                ["Attempts"] = 0,
+            }));
+        }
+
+        if (body is { } bytes)
+        {
+            var entity = new TableEntity(envelope.Id, BodyRowKey);
+            var chunks = bytes.Length == 0 ? 0 : ((bytes.Length - 1) / MaxChunkBytes) + 1;
+            if (chunks > MaxBodyProperties)
+            {
+                throw new ArgumentException("The envelope is too large to store.", nameof(body));
+            }
+
+            for (var c = 0; c < chunks; c++)
+            {
+                var start = c * MaxChunkBytes;
+                entity["Body" + c.ToString(CultureInfo.InvariantCulture)] = bytes.Slice(start, Math.Min(MaxChunkBytes, bytes.Length - start)).ToArray();
+            }
+
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+        }
+
+        await pings.SubmitTransactionAsync(actions, cancellationToken);
+    }
+
+    /// <summary>The queue refused the envelope after it was recorded: say so, rather than leave its pings "queued" forever.</summary>
+    public Task MarkRejectedAsync(PingEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var actions = Enumerable.Range(0, envelope.Pings.Count)
+            .Select(i => new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(envelope.Id, SummaryRowKey(i))
+            {
+                ["State"] = nameof(PingState.Rejected),
+                ["Error"] = "the queue could not take the ping; the caller was answered 503",
+            }));
+        return pings.SubmitTransactionAsync(actions, cancellationToken);
+    }
+
+    public async Task<byte[]> ReadEnvelopeBodyAsync(string envelopeId, CancellationToken cancellationToken = default)
+    {
+        var entity = (await pings.GetEntityAsync(envelopeId, BodyRowKey, cancellationToken: cancellationToken)).Value;
+        using var stream = new MemoryStream();
+        for (var c = 0; entity.GetBinary("Body" + c.ToString(CultureInfo.InvariantCulture)) is { } chunk; c++)
+        {
+            stream.Write(chunk);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Marks the ping as being delivered (one more attempt) and returns the outcomes earlier attempts recorded.</summary>
+    public async Task<IReadOnlyList<DeviceOutcome>> BeginDeliveryAsync(PingId id, Ping ping, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ping);
+        var summary = await pings.GetEntityIfExistsAsync(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
+        var attempts = summary.HasValue ? summary.Value!.GetInt32("Attempts") ?? 0 : 0;
+        await pings.UpsertEntityAsync(
+            new TableEntity(id.EnvelopeId, SummaryRowKey(id.Index))
+            {
+                ["State"] = nameof(PingState.Delivering),
+                ["AcceptedAt"] = ping.AcceptedAt,
+                ["UserCount"] = ping.UserIds.Count,
+                ["Attempts"] = attempts + 1,
+            },
+            TableUpdateMode.Merge,
+            cancellationToken);
+        return await ReadOutcomesAsync(id, cancellationToken);
+    }
+
+    public async Task RecordOutcomesAsync(PingId id, IReadOnlyList<DeviceOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var rows = new List<TableTransactionAction>();
+        var chunk = new List<DeviceOutcome>();
+        var chunkBytes = 0;
+        foreach (var outcome in outcomes)
+        {
+            var size = OutcomeJson.EstimateBytes(outcome);
+            if (chunk.Count > 0 && chunkBytes + size > MaxChunkBytes)
+            {
+                rows.Add(ChunkRow(id, chunk));
+                chunk = [];
+                chunkBytes = 0;
+            }
+
+            chunk.Add(outcome);
+            chunkBytes += size;
+        }
+
+        if (chunk.Count > 0)
+        {
+            rows.Add(ChunkRow(id, chunk));
+        }
+
+        foreach (var batch in rows.Chunk(TransactionLimit))
+        {
+            await pings.SubmitTransactionAsync(batch, cancellationToken);
+        }
+    }
+
+    public Task CompleteAsync(PingId id, CancellationToken cancellationToken = default) =>
+        SetStateAsync(id, PingState.Done, error: null, cancellationToken);
+
+    /// <summary>The queue gave up on the ping (poison queue or dead-letter queue): the status must say so.</summary>
+    public Task MarkFailedAsync(PingId id, string error, CancellationToken cancellationToken = default) =>
+        SetStateAsync(id, PingState.Failed, error, cancellationToken);
+
+    public async Task<PingStatus?> GetAsync(PingId id, CancellationToken cancellationToken = default)
+    {
+        var summary = await pings.GetEntityIfExistsAsync(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
+        if (!summary.HasValue)
+        {
+            return null;
+        }
+
+        var entity = summary.Value!;
+        var state = Enum.TryParse<PingState>(entity.GetString("State"), out var parsed) ? parsed : PingState.Queued;
+        return new PingStatus(
+            id.ToString(),
+            state,
+            entity.GetDateTimeOffset("AcceptedAt") ?? entity.Timestamp ?? DateTimeOffset.MinValue,
+            entity.GetInt32("UserCount") ?? 0,
+            entity.GetInt32("Attempts") ?? 0,
+            entity.GetString("Error"),
+            await ReadOutcomesAsync(id, cancellationToken));
+    }
+
+    private async Task<IReadOnlyList<DeviceOutcome>> ReadOutcomesAsync(PingId id, CancellationToken cancellationToken)
+    {
+        var prefix = SummaryRowKey(id.Index) + "|";
+        // '}' follows '|' in ordinal order: the range holds exactly the rows with the prefix.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id.EnvelopeId} and RowKey gt {prefix} and RowKey lt {SummaryRowKey(id.Index) + "}"}");
+        var outcomes = new List<DeviceOutcome>();
+        await foreach (var row in pings.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            outcomes.AddRange(OutcomeJson.Deserialize(row.GetString("Outcomes") ?? "[]"));
+        }
+
+        return outcomes;
+    }
+
+    private async Task SetStateAsync(PingId id, PingState state, string? error, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(id.EnvelopeId, SummaryRowKey(id.Index))
+        {
+            ["State"] = state.ToString(),
+            ["Error"] = error,
+        };
+        await pings.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    private static TableTransactionAction ChunkRow(PingId id, IReadOnlyList<DeviceOutcome> outcomes) =>
+        new(TableTransactionActionType.Add, new TableEntity(id.EnvelopeId, SummaryRowKey(id.Index) + "|" + Guid.CreateVersion7().ToString("N"))
+        {
+            ["Outcomes"] = OutcomeJson.Serialize(outcomes),
+        });
+
+    private static string SummaryRowKey(int index) => index.ToString("D3", CultureInfo.InvariantCulture);
+}

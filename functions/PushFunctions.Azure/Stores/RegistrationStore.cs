@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using Azure;
+using PushFunctions.Azure.Tables;
+using PushFunctions.Core.FanOut;
+using PushFunctions.Core.Registrations;
+
+namespace PushFunctions.Azure.Stores;
+
+/// <summary>
+/// Clients (device registrations) are rows of their user's partition in the Users table, so the fan-out reads a
+/// user and all its devices in one query. The ClientIndex table maps a client id to its user for the routes that
+/// name only the client.
+/// </summary>
+public sealed class RegistrationStore(TableClient users, TableClient clientIndex)
+{
+    private const string InvalidReasonProperty = "invalid_reason";
+    private const string UserIdProperty = "UserId";
+    private const string IndexRowKey = "";
+
+    public TableClient IndexTable => clientIndex;
+
+    public async Task<UserDevices> GetUserDevicesAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        if (!TableKeys.IsStorable(userId))
+        {
+            return new UserDevices(userId, Exists: false, []);
+        }
+
+        var exists = false;
+        var clients = new List<ClientRegistration>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}");
+        await foreach (var entity in users.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == UserStore.UserRowKey)
+            {
+                exists = true;
+            }
+            else
+            {
+                clients.Add(ToRegistration(userId, entity));
+            }
+        }
+
+        return new UserDevices(userId, exists, clients);
+    }
+
+    public async Task<IReadOnlyList<ClientRegistration>> ListAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await GetUserDevicesAsync(userId, cancellationToken)).Clients;
+
+    public async Task<string?> FindUserAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        if (!IsClientId(clientId))
+        {
+            return null;
+        }
+
+        var index = await clientIndex.GetEntityIfExistsAsync(clientId, IndexRowKey, cancellationToken: cancellationToken);
+        return index.HasValue ? index.Value!.GetString(UserIdProperty) : null;
+    }
+
+    public async Task<ClientRegistration?> GetAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        var userId = await FindUserAsync(clientId, cancellationToken);
+        if (userId is null)
+        {
+            return null;
+        }
+
+        var entity = await users.GetEntityIfExistsAsync(TableKeys.Encode(userId), clientId, cancellationToken: cancellationToken);
+        return entity.HasValue ? ToRegistration(userId, entity.Value!) : null;
+    }
+
+    /// <summary>Creates a client with a new id (32 lowercase hex, as RhoConnect's) for an existing user.</summary>
+    public async Task<ClientRegistration> CreateAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var client = new ClientRegistration(userId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        // The index is written first: a client row without an index entry could never be found by its id.
+        await WriteIndexAsync(client, cancellationToken);
+        await users.AddEntityAsync(ToEntity(client), cancellationToken);
+        return client;
+    }
+
+    /// <summary>
+    /// Applies a register call: named fields are written, the others kept. A client that belonged to another user
+    /// moves to <paramref name="userId"/> (null keeps its user). Null when the client id is unknown.
+    /// </summary>
+    public async Task<ClientRegistration?> RegisterAsync(
+        string clientId, string? userId, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken = default)
+    {
+        var current = await GetAsync(clientId, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var updated = DeviceFields.Apply(current, fields);
+        if (userId is not null && userId != current.UserId)
+        {
+            updated = updated with { UserId = userId };
+            await WriteIndexAsync(updated, cancellationToken);
+            await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
+            await users.DeleteEntityAsync(TableKeys.Encode(current.UserId), clientId, ETag.All, cancellationToken);
+            return updated;
+        }
+
+        await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
+        return updated;
+    }
+
+    public async Task<bool> DeleteAsync(string userId, string clientId, CancellationToken cancellationToken = default)
+    {
+        if (!TableKeys.IsStorable(userId) || !IsClientId(clientId))
+        {
+            return false;
+        }
+
+        var existing = await users.GetEntityIfExistsAsync(TableKeys.Encode(userId), clientId, cancellationToken: cancellationToken);
+        if (!existing.HasValue)
+        {
+            return false;
+        }
+
+        await users.DeleteEntityAsync(TableKeys.Encode(userId), clientId, ETag.All, cancellationToken);
+        await clientIndex.DeleteEntityAsync(clientId, IndexRowKey, ETag.All, cancellationToken);
+        return true;
+    }
+
+    /// <summary>A channel said the handle is gone: skip the device until it registers again.</summary>
+    public async Task MarkInvalidAsync(ClientRegistration client, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var entity = new TableEntity(TableKeys.Encode(client.UserId), client.ClientId) { [InvalidReasonProperty] = reason };
+        try
+        {
+            // If-Match * so a client deleted meanwhile is not brought back as a stub.
+            await users.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Deleted meanwhile: nothing left to mark.
+        }
+    }
+
+    private static bool IsClientId(string clientId) =>
+        clientId is { Length: 32 } && clientId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
+    private Task<Response> WriteIndexAsync(ClientRegistration client, CancellationToken cancellationToken) =>
+        clientIndex.UpsertEntityAsync(
+            new TableEntity(client.ClientId, IndexRowKey) { [UserIdProperty] = client.UserId },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+    private static TableEntity ToEntity(ClientRegistration client)
+    {
+        var entity = new TableEntity(TableKeys.Encode(client.UserId), client.ClientId);
+        foreach (var field in DeviceFields.All)
+        {
+            entity[field] = DeviceFields.Get(client, field);
+        }
+
+        entity[InvalidReasonProperty] = client.InvalidReason;
+        return entity;
+    }
+
+    private static ClientRegistration ToRegistration(string userId, TableEntity entity) =>
+        new(
+            userId,
+            entity.RowKey,
+            entity.GetString(DeviceFields.DeviceType),
+            entity.GetString(DeviceFields.DevicePushType),
+            entity.GetString(DeviceFields.DevicePin),
+            entity.GetString(DeviceFields.DevicePort),
+            entity.GetString(DeviceFields.PhoneId),
+            entity.GetString(DeviceFields.DeviceAppId),
+            entity.GetString(DeviceFields.DeviceAppVersion),
+            entity.GetString(InvalidReasonProperty));
+}

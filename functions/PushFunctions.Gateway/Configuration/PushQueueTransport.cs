@@ -1,0 +1,7 @@
+namespace PushFunctions.Gateway.Configuration;
+
+public enum PushQueueTransport
+{
+    StorageQueue,
+    ServiceBus,
+}

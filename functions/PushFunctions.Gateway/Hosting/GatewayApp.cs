@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PushFunctions.Azure.Configuration;
+using PushFunctions.Azure.Queues;
+using PushFunctions.Azure.Stores;
+using PushFunctions.Core.Delivery;
+using PushFunctions.Gateway.Api;
+using PushFunctions.Gateway.Channels;
+using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Delivery;
+using PushFunctions.Gateway.Health;
+using PushFunctions.Gateway.Pinging;
+using PushFunctions.Gateway.Queueing;
+using PushFunctions.Gateway.Registration;
+using PushFunctions.Gateway.Status;
+
+namespace PushFunctions.Gateway.Hosting;
+
+/// <summary>
+/// The gateway as one ASP.NET Core app. Under the Functions host (a custom handler) it listens on
+/// FUNCTIONS_CUSTOMHANDLER_PORT and the host's triggers deliver; standalone it also runs its own queue consumer.
+/// </summary>
+public static class GatewayApp
+{
+    public const string StorageConnectionSetting = "AzureWebJobsStorage";
+    public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    /// <param name="args">Command-line arguments (e.g. --urls).</param>
+    /// <param name="configure">Lets tests and embedders override configuration and services before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var customHandlerPort = builder.Configuration[CustomHandlerPortSetting];
+        if (!string.IsNullOrEmpty(customHandlerPort))
+        {
+            builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{int.Parse(customHandlerPort, CultureInfo.InvariantCulture)}"));
+        }
+
+        AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapPingEndpoints();
+        app.MapUserEndpoints();
+        app.MapClientEndpoints();
+        app.MapPingStatusEndpoints();
+        app.MapFunctionInvocationEndpoints();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+
+    private static void AddGatewayServices(IServiceCollection services, ConfigurationManager configuration, bool underFunctionsHost)
+    {
+        services.Configure<RhoConnectOptions>(configuration.GetSection(RhoConnectOptions.Section));
+        services.Configure<PushQueueOptions>(configuration.GetSection(PushQueueOptions.Section));
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+
+        // Setting names as the Functions host spells them ("__" nests); configuration spells them with ':'.
+        services.AddSingleton(_ => StorageAccount.FromSettings(name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], StorageConnectionSetting));
+        services.AddSingleton(sp => new UserStore(Table(sp, "Users")));
+        services.AddSingleton(sp => new RegistrationStore(Table(sp, "Users"), Table(sp, "ClientIndex")));
+        services.AddSingleton(sp => new PingStatusStore(Table(sp, "Pings")));
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PushQueueOptions>>().Value;
+            return new StoragePingQueue(sp.GetRequiredService<StorageAccount>().CreateQueueClient(options.QueueName));
+        });
+        services.AddSingleton<IPingQueue>(sp => sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.Transport switch
+        {
+            PushQueueTransport.StorageQueue => sp.GetRequiredService<StoragePingQueue>(),
+            var other => throw new InvalidOperationException($"PushQueue:Transport {other} is not available in this build."),
+        });
+        services.AddKeyedSingleton<QueueClient>(StorageQueueConsumer.PoisonQueueKey, (sp, _) =>
+            sp.GetRequiredService<StorageAccount>().CreateQueueClient(sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + "-poison"));
+
+        services.AddSingleton<DeliveryWakeup>();
+        services.AddSingleton<PingBatcher>();
+        services.AddHostedService<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PingBatcher>());
+        services.AddSingleton<PingDeliverer>();
+        services.AddSingleton<EnvelopeProcessor>();
+
+        // Channels are tried in registration order; the log channel serves whatever no other channel does.
+        services.AddSingleton<LogChannel>();
+        services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<LogChannel>());
+
+        services.AddSingleton<ApiTokenValidator>();
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+
+        var inProcess = configuration.GetValue<bool?>($"{PushQueueOptions.Section}:{nameof(PushQueueOptions.InProcessConsumer)}") ?? !underFunctionsHost;
+        if (inProcess)
+        {
+            services.AddHostedService<StorageQueueConsumer>();
+        }
+    }
+
+    private static Azure.Tables.TableClient Table(IServiceProvider services, string name) =>
+        services.GetRequiredService<StorageAccount>().CreateTableClient(services.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + name);
+}

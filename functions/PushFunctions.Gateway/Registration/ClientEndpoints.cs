@@ -1,0 +1,126 @@
+using PushFunctions.Azure.Stores;
+using PushFunctions.Core.Registrations;
+using PushFunctions.Gateway.Api;
+
+namespace PushFunctions.Gateway.Registration;
+
+/// <summary>RhoConnect's client routes: create a client id, register its device fields, read and delete it.</summary>
+public static class ClientEndpoints
+{
+    public const string ClientIdHeader = "X-RhoConnect-CLIENT-ID";
+
+    public static void MapClientEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/rc/v1/clients", CreateAsync);
+        app.MapPost("/rc/v1/clients/{client_id}/register", RegisterAsync);
+        app.MapGet("/rc/v1/clients/{client_id}", GetAsync);
+        app.MapDelete("/rc/v1/users/{user_id}/clients/{client_id}", DeleteAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request, CallerAuthenticator authenticator, UserStore users, RegistrationStore registrations, CancellationToken cancellationToken)
+    {
+        var (parameters, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var userId = parameters.Text("user_id") ?? caller!.SessionUser;
+        if (string.IsNullOrEmpty(userId))
+        {
+            return RhoConnectApi.Text("user_id is required", StatusCodes.Status400BadRequest);
+        }
+
+        if (!caller!.MayActFor(userId))
+        {
+            return RhoConnectApi.Forbidden;
+        }
+
+        if (await users.GetAsync(userId, cancellationToken) is null)
+        {
+            return RhoConnectApi.UnknownUser;
+        }
+
+        var client = await registrations.CreateAsync(userId, cancellationToken);
+        return Results.Json(new { client = new { client_id = client.ClientId } });
+    }
+
+    private static async Task<IResult> RegisterAsync(
+        string client_id, HttpRequest request, CallerAuthenticator authenticator, UserStore users, RegistrationStore registrations, CancellationToken cancellationToken)
+    {
+        var (parameters, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var clientId = request.Headers[ClientIdHeader].FirstOrDefault(h => !string.IsNullOrEmpty(h)) ?? client_id;
+        var userId = parameters.Text("user_id") ?? caller!.SessionUser;
+        if (userId is not null)
+        {
+            if (!caller!.MayActFor(userId))
+            {
+                return RhoConnectApi.Forbidden;
+            }
+
+            if (await users.GetAsync(userId, cancellationToken) is null)
+            {
+                return RhoConnectApi.UnknownUser;
+            }
+        }
+        else if (await registrations.FindUserAsync(clientId, cancellationToken) is { } owner && !caller!.MayActFor(owner))
+        {
+            return RhoConnectApi.Forbidden;
+        }
+
+        var fields = DeviceFields.All
+            .Where(name => parameters.Text(name) is not null)
+            .ToDictionary(name => name, name => parameters.Text(name)!, StringComparer.Ordinal);
+        var registered = await registrations.RegisterAsync(clientId, userId, fields, cancellationToken);
+        return registered is null ? RhoConnectApi.UnknownClient : Results.Ok();
+    }
+
+    private static async Task<IResult> GetAsync(
+        string client_id, HttpRequest request, CallerAuthenticator authenticator, RegistrationStore registrations, CancellationToken cancellationToken)
+    {
+        var (_, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var client = await registrations.GetAsync(client_id, cancellationToken);
+        if (client is null)
+        {
+            return RhoConnectApi.UnknownClient;
+        }
+
+        if (!caller!.MayActFor(client.UserId))
+        {
+            return RhoConnectApi.Forbidden;
+        }
+
+        return Results.Json(DeviceFields.All
+            .Select(name => (Name: name, Value: DeviceFields.Get(client, name)))
+            .Where(field => field.Value is not null)
+            .Select(field => new { name = field.Name, value = field.Value, type = "string" }));
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string user_id, string client_id, HttpRequest request, CallerAuthenticator authenticator, RegistrationStore registrations, CancellationToken cancellationToken)
+    {
+        var (_, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (!caller!.MayActFor(user_id))
+        {
+            return RhoConnectApi.Forbidden;
+        }
+
+        return await registrations.DeleteAsync(user_id, client_id, cancellationToken) ? RhoConnectApi.Text("Client deleted") : RhoConnectApi.UnknownClient;
+    }
+}

@@ -1,0 +1,29 @@
+using PushFunctions.Gateway.Api;
+
+namespace PushFunctions.Gateway.Registration;
+
+/// <summary>The common first steps of every RhoConnect API route: read the parameters, then authenticate the caller.</summary>
+internal static class RhoConnectApi
+{
+    public static async Task<(RequestParameters Parameters, Caller? Caller, IResult? Refusal)> BeginAsync(
+        HttpRequest request, CallerAuthenticator authenticator, CancellationToken cancellationToken)
+    {
+        var parameters = await RequestParameterReader.ReadAsync(request, cancellationToken);
+        if (parameters.Rejection is { } rejection)
+        {
+            return (parameters, null, rejection.ToResult());
+        }
+
+        var caller = authenticator.Authenticate(request, parameters);
+        return caller is null ? (parameters, null, CallerAuthenticator.Refusal) : (parameters, caller, null);
+    }
+
+    public static IResult Text(string text, int status = StatusCodes.Status200OK) =>
+        Results.Text(text, "text/plain", statusCode: status);
+
+    public static IResult UnknownUser => Text("Unknown user", StatusCodes.Status404NotFound);
+
+    public static IResult UnknownClient => Text("Unknown client", StatusCodes.Status404NotFound);
+
+    public static IResult Forbidden => Text("This session may not act for that user", StatusCodes.Status403Forbidden);
+}
