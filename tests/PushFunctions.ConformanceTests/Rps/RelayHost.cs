@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using PushFunctions.Relay;
+using PushFunctions.Testing;
+
+namespace PushFunctions.ConformanceTests.Rps;
+
+/// <summary>The relay app on real Kestrel (loopback, a free port) over tables in Azurite.</summary>
+internal sealed class RelayHost : IAsyncDisposable
+{
+    public const string Secret = "conformance-test-secret-0123456789abcdefghij";
+
+    private readonly WebApplication app;
+
+    private RelayHost(WebApplication app, HttpClient client)
+    {
+        this.app = app;
+        Client = client;
+    }
+
+    /// <summary>A client that keeps no cookies of its own: tests send exactly the cookies the protocol says.</summary>
+    public HttpClient Client { get; }
+
+    public static async Task<RelayHost> StartAsync(RelayHostSettings settings)
+    {
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            $"--{RelayApp.StorageSetting}={AzuriteEnvironment.ConnectionString}",
+            $"--Relay:Secret={Secret}",
+            $"--Relay:TablePrefix={settings.TablePrefix}",
+            $"--Relay:PollTimeout={settings.PollTimeout:c}",
+            $"--Relay:RegistrationLifetime={settings.RegistrationLifetime:c}",
+            $"--Relay:ExpirySweepInterval={settings.ExpirySweepInterval:c}",
+        };
+        if (settings.Delegate is { } login)
+        {
+            args.Add("--Relay:Authenticator:Mode=Delegate");
+            args.Add($"--Relay:Authenticator:DeviceLoginUrl={login.DeviceLoginUrl}");
+            args.Add($"--Relay:Authenticator:AppLoginUrl={login.AppLoginUrl}");
+            args.Add("--Relay:Authenticator:Timeout=00:00:03");
+        }
+        else
+        {
+            args.Add("--Relay:Authenticator:Mode=BuiltIn");
+            args.Add($"--Relay:UsersTable={settings.UsersTable}");
+            args.AddRange(settings.Apps.Select(app => $"--Relay:Apps:{app.Key}={app.Value}"));
+        }
+
+        var app = RelayApp.Build([.. args]);
+        await app.StartAsync();
+        var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AutomaticDecompression = DecompressionMethods.None })
+        {
+            BaseAddress = new Uri(app.Urls.Single()),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        return new RelayHost(app, client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

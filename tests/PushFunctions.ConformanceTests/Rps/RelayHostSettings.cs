@@ -1,0 +1,21 @@
+namespace PushFunctions.ConformanceTests.Rps;
+
+/// <summary>How a test wants its relay: short timeouts, its own tables, which authenticator.</summary>
+internal sealed record RelayHostSettings
+{
+    public string TablePrefix { get; init; } = PushFunctions.Testing.AzuriteEnvironment.NewTableName("Relay")[..20];
+
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan RegistrationLifetime { get; init; } = TimeSpan.FromDays(30);
+
+    public TimeSpan ExpirySweepInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Delegate mode against this server; null for built-in mode.</summary>
+    public RpsLoginServer? Delegate { get; init; }
+
+    /// <summary>Built-in mode: the Users table and the backend apps' passwords.</summary>
+    public string UsersTable { get; init; } = "Users";
+
+    public IReadOnlyDictionary<string, string> Apps { get; init; } = new Dictionary<string, string>();
+}
