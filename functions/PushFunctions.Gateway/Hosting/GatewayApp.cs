@@ -36,8 +36,9 @@ public static class GatewayApp
             builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{int.Parse(customHandlerPort, CultureInfo.InvariantCulture)}"));
         }
 
-        AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
+        // First, so overrides shape the gateway's own registrations and channels added here are tried before the log channel.
         configure?.Invoke(builder);
+        AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
 
         var app = builder.Build();
         app.MapPingEndpoints();
