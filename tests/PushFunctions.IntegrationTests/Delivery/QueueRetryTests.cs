@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PushFunctions.Azure.Queues;
+using PushFunctions.Azure.Stores;
+using PushFunctions.Testing;
+using PushFunctions.Testing.Gateway;
+
+namespace PushFunctions.IntegrationTests.Delivery;
+
+public sealed class QueueRetryTests
+{
+    [Fact]
+    public async Task A_message_that_fails_five_times_lands_in_the_poison_queue_and_the_ping_status_says_it_failed()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        // A storage fault in the delivery path: the table the fan-out reads is gone.
+        await gateway.Services.GetRequiredService<UserStore>().Table.DeleteAsync();
+
+        var pingId = await gateway.PingAsync(new("user_id", "someone"), new("message", "never arrives"));
+        var status = await gateway.WaitForPingAsync(pingId, "failed");
+
+        Assert.Equal(5, status.GetProperty("attempts").GetInt32());
+        Assert.Contains("gave up after 5 attempts", status.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var poison = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName + "-poison");
+        var poisoned = await WaitForMessagesAsync(poison);
+        Assert.Contains(pingId.Split('-')[0], Assert.Single(poisoned).MessageText, StringComparison.Ordinal);
+        var main = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        Assert.Equal(0, (await main.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task A_message_delivered_twice_through_the_functions_host_sends_each_device_once()
+    {
+        await using var gateway = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["PushQueue:InProcessConsumer"] = "false" });
+        var user = "dave-" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.CreateUserAsync(user);
+        await gateway.RegisterDeviceAsync(user, new Dictionary<string, string> { ["device_type"] = "APPLE", ["device_pin"] = "dave-pin" });
+        var pingId = await gateway.PingAsync(new("user_id", user), new("message", "once"));
+        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        var message = Assert.Single(await WaitForMessagesAsync(queue));
+
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            using var response = await gateway.Client.PostAsync("/DeliverFromQueue", Invocation(message.MessageText, attempt));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.True(result.RootElement.TryGetProperty("Outputs", out _));
+        }
+
+        Assert.Single(gateway.LogChannel.Sent, s => s.UserId == user);
+        var status = await gateway.WaitForPingAsync(pingId);
+        Assert.Equal(2, status.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, status.GetProperty("counts").GetProperty("sent").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_invocation_without_the_trigger_data_is_refused_with_400()
+    {
+        await using var gateway = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["PushQueue:InProcessConsumer"] = "false" });
+
+        using var noData = await gateway.Client.PostAsync("/DeliverFromQueue", new StringContent("""{"Metadata":{}}""", Encoding.UTF8, "application/json"));
+        using var notJson = await gateway.Client.PostAsync("/DeliverFromQueue", new StringContent("{", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, noData.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_ping_too_large_for_one_queue_message_travels_by_reference_and_is_delivered()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var users = Enumerable.Range(0, 5_000).Select(i => $"absent{i:D5}").ToList();
+        using var response = await gateway.SendAuthorizedAsync(HttpMethod.Post, "/rc/v1/users/ping",
+            new StringContent(JsonSerializer.Serialize(new { user_id = users, message = "to many" }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pingId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("ping_id").GetString()!;
+
+        var status = await gateway.WaitForPingAsync(pingId);
+
+        Assert.Equal(5_000, status.GetProperty("users").GetInt32());
+        Assert.Equal(5_000, status.GetProperty("counts").GetProperty("skipped").GetInt32());
+        Assert.All(status.GetProperty("devices").EnumerateArray(), d => Assert.Equal("unknown user", d.GetProperty("reason").GetString()));
+    }
+
+    private static StringContent Invocation(string messageText, int dequeueCount) =>
+        new(JsonSerializer.Serialize(new
+        {
+            Data = new { message = messageText },
+            Metadata = new { DequeueCount = dequeueCount, Id = Guid.NewGuid().ToString() },
+        }), Encoding.UTF8, "application/json");
+
+    private static async Task<PeekedMessage[]> WaitForMessagesAsync(QueueClient queue)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                var messages = (await queue.PeekMessagesAsync(32)).Value;
+                if (messages.Length > 0)
+                {
+                    return messages;
+                }
+            }
+            catch (global::Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                // Not created yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No message arrived on {queue.Name}.");
+    }
+}
