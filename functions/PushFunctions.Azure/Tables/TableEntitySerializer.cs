@@ -169,7 +169,8 @@ internal static class TableEntitySerializer
         JsonValueKind.String => value.GetString(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.Number => value.TryGetInt32(out int whole) ? whole : value.GetDouble(),
+        // Boxed separately: a conditional of int and double would widen the int to a double.
+        JsonValueKind.Number => value.TryGetInt32(out int whole) ? (object)whole : value.GetDouble(),
         _ => throw new FormatException($"A table property cannot be a JSON {value.ValueKind}."),
     };
 
