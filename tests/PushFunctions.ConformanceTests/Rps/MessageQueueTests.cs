@@ -105,10 +105,13 @@ public sealed class MessageQueueTests(RelayFixture fixture) : IClassFixture<Rela
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_malformed_token_is_401()
+    [Theory]
+    [InlineData("not-a-token")]
+    [InlineData("0123456789abcdef0123456789abcdef:not!base64")]
+    [InlineData("0123456789abcdef0123456789abcdef:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task A_malformed_or_forged_token_is_401(string token)
     {
-        using var response = await fixture.PostAsync("not-a-token", """{"data":{}}""");
+        using var response = await fixture.PostAsync(token, """{"data":{}}""");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
