@@ -71,7 +71,7 @@ public sealed class QueueRetryTests
     public async Task A_ping_too_large_for_one_queue_message_travels_by_reference_and_is_delivered()
     {
         await using var gateway = await GatewayHost.StartAsync();
-        var users = Enumerable.Range(0, 5_000).Select(i => $"absent{i:D5}").ToList();
+        var users = Enumerable.Range(0, 5_000).Select(i => $"x{i:D7}").ToList();
         using var response = await gateway.SendAuthorizedAsync(HttpMethod.Post, "/rc/v1/users/ping",
             new StringContent(JsonSerializer.Serialize(new { user_id = users, message = "to many" }), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
