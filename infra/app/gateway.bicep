@@ -22,6 +22,8 @@ param maximumInstanceCount int = 100
 
 param serviceBusFullyQualifiedNamespace string
 param pushQueueName string
+@description('The ping queue\'s maxDeliveryCount.')
+param pushQueueMaxDeliveryAttempts int
 
 @description('Key Vault references (@Microsoft.KeyVault(SecretUri=...)) of the secrets.')
 param apiTokensReference string
@@ -36,6 +38,7 @@ param relayAppPasswordReference string
 var pushQueueSettings = {
   PushQueue__Transport: 'ServiceBus'
   PushQueue__QueueName: pushQueueName
+  PushQueue__MaxDeliveryAttempts: string(pushQueueMaxDeliveryAttempts)
   ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identityClientId

@@ -8,6 +8,11 @@ param tags object = {}
 @description('Name of the ping queue.')
 param queueName string
 
+// The host abandons a message when the app answers non-2xx; ten tries ride out a Notification Hubs or relay
+// outage of several minutes before the message is dead-lettered and the ping shows as failed. The gateway
+// learns the same number (PushQueue__MaxDeliveryAttempts) to tell the last try from the others.
+var maxDeliveryCount = 10
+
 module namespace 'br/public:avm/res/service-bus/namespace:0.16.1' = {
   name: 'service-bus-namespace'
   params: {
@@ -27,9 +32,7 @@ module namespace 'br/public:avm/res/service-bus/namespace:0.16.1' = {
     queues: [
       {
         name: queueName
-        // The host abandons a message when the app answers non-2xx; ten tries ride out a Notification Hubs
-        // or relay outage of several minutes before the message is dead-lettered and the ping shows as failed.
-        maxDeliveryCount: 10
+        maxDeliveryCount: maxDeliveryCount
         // A ping nudges devices to sync now: one older than a day is not worth sending, but a day covers a long
         // outage. An expired ping goes to the dead-letter queue, so it is reported as failed instead of vanishing.
         defaultMessageTimeToLive: 'P1D'
@@ -43,9 +46,10 @@ module namespace 'br/public:avm/res/service-bus/namespace:0.16.1' = {
   }
 }
 
+// serviceBusEndpoint reads https://<namespace>.servicebus.windows.net:443/; the apps want the host name alone.
 @description('Host name the apps connect to (ServiceBusConnection__fullyQualifiedNamespace).')
-// serviceBusEndpoint reads https://<namespace>.servicebus.windows.net:443/; the host name is what the SDKs expect.
 output fullyQualifiedNamespace string = split(split(replace(namespace.outputs.serviceBusEndpoint, 'https://', ''), ':')[0], '/')[0]
 
 output name string = namespace.outputs.name
 output queueName string = queueName
+output maxDeliveryCount int = maxDeliveryCount

@@ -1,0 +1,13 @@
+namespace PushFunctions.UnitTests.Infrastructure;
+
+/// <summary>The deployment files the consistency tests read.</summary>
+internal static class InfrastructureFiles
+{
+    public static BicepFile Main => Bicep("main.bicep");
+
+    public static BicepFile App(string name) => Bicep("app", name);
+
+    public static BicepFile Bicep(params string[] relative) => BicepFile.Load(RepositoryRoot.PathOf(["infra", .. relative]));
+
+    public static string ReadHook(string name) => RepositoryRoot.ReadAllText("infra", "hooks", name);
+}

@@ -1,0 +1,62 @@
+namespace PushFunctions.UnitTests.Infrastructure;
+
+public sealed class ModuleTests
+{
+    public static TheoryData<string> BicepFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.EnumerateFiles(RepositoryRoot.PathOf("infra"), "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(RepositoryRoot.PathOf("infra"), path));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BicepFiles))]
+    public void Every_registry_module_is_a_pinned_azure_verified_module(string file)
+    {
+        var registryModules = InfrastructureFiles.Bicep(file).Modules.Where(module => !module.IsLocalFile);
+
+        Assert.All(registryModules, module => Assert.Matches(@"^br/public:avm/(res|ptn|utl)/[a-z0-9-]+/[a-z0-9-]+:\d+\.\d+\.\d+$", module.Reference));
+    }
+
+    [Theory]
+    [MemberData(nameof(BicepFiles))]
+    public void Every_local_module_gets_all_its_required_parameters_and_only_parameters_it_declares(string file)
+    {
+        var bicep = InfrastructureFiles.Bicep(file);
+        foreach (var module in bicep.Modules.Where(module => module.IsLocalFile))
+        {
+            var path = Path.Combine(Path.GetDirectoryName(bicep.Path)!, module.Reference);
+            Assert.True(File.Exists(path), $"{file}: module {module.Symbol} refers to missing {module.Reference}");
+            var declared = BicepFile.Load(path).Parameters;
+
+            var undeclared = module.ParameterNames.Except(declared.Select(parameter => parameter.Name), StringComparer.Ordinal);
+            var missing = declared.Where(parameter => parameter.IsRequired).Select(parameter => parameter.Name).Except(module.ParameterNames, StringComparer.Ordinal);
+
+            Assert.True(!undeclared.Any(), $"{file}: module {module.Symbol} passes undeclared {string.Join(", ", undeclared)}");
+            Assert.True(!missing.Any(), $"{file}: module {module.Symbol} misses required {string.Join(", ", missing)}");
+        }
+    }
+
+    [Fact]
+    public void Main_deploys_at_subscription_scope_and_tags_everything_with_the_environment_name()
+    {
+        var main = InfrastructureFiles.Main.Text;
+
+        Assert.Contains("targetScope = 'subscription'", main, StringComparison.Ordinal);
+        Assert.Contains("'azd-env-name': environmentName", main, StringComparison.Ordinal);
+        Assert.Contains("uniqueString(subscription().id, environmentName, location)", main, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gateway.bicep", "gateway")]
+    [InlineData("relay.bicep", "relay")]
+    public void Each_app_carries_the_azd_service_name_of_its_azure_yaml_service(string file, string service)
+    {
+        Assert.Contains($"'azd-service-name': '{service}'", InfrastructureFiles.App(file).Text, StringComparison.Ordinal);
+        Assert.Contains($"  {service}:\n", RepositoryRoot.ReadAllText("azure.yaml").ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+}
