@@ -1,0 +1,24 @@
+using PushFunctions.LoadGenerator;
+
+if (args.Length == 0 || args[0] != "relay")
+{
+    await Console.Error.WriteLineAsync(RelayBenchmarkOptions.Usage);
+    return 2;
+}
+
+var options = RelayBenchmarkOptions.Parse(args[1..], out var error);
+if (options is null)
+{
+    await Console.Error.WriteLineAsync(error);
+    await Console.Error.WriteLineAsync(RelayBenchmarkOptions.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+return await new RelayBenchmark(options, Console.Out).RunAsync(stop.Token);

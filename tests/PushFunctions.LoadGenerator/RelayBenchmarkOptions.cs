@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace PushFunctions.LoadGenerator;
+
+/// <summary>The <c>relay</c> mode's settings; every phase is bounded by a count and a duration.</summary>
+public sealed record RelayBenchmarkOptions
+{
+    public const string Usage = """
+        usage: PushFunctions.LoadGenerator relay [--relay URL] [--storage CONNECTION_STRING] [--pid RELAY_PID]
+               [--polls 10000] [--rate 100] [--latency-seconds 30] [--durable-seconds 15] [--concurrency 32]
+               [--durable-devices 256] [--setup-concurrency 64] [--user bench] [--password P] [--users-table Users]
+               [--app benchapp] [--app-password P]
+        The relay must run in BuiltIn mode with Relay:Apps:{app}={app-password}; the user is created in the users table.
+        --storage defaults to $AzureWebJobsStorage; it is used to create the user and for Azurite's own insert rate.
+        """;
+
+    public Uri Relay { get; init; } = new("http://127.0.0.1:8675");
+
+    public string Storage { get; init; } = Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "";
+
+    public int? RelayPid { get; init; }
+
+    public int Polls { get; init; } = 10_000;
+
+    public int Rate { get; init; } = 100;
+
+    public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan DurableDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Calls in flight during the durable-rate phase, for the relay and for Azurite alike.</summary>
+    public int Concurrency { get; init; } = 32;
+
+    /// <summary>Devices that do not poll, whose queues receive the durable-rate phase's messages.</summary>
+    public int DurableDevices { get; init; } = 256;
+
+    public int SetupConcurrency { get; init; } = 64;
+
+    public string User { get; init; } = "bench";
+
+    public string Password { get; init; } = "bench-password";
+
+    public string UsersTable { get; init; } = "Users";
+
+    public string App { get; init; } = "benchapp";
+
+    public string AppPassword { get; init; } = "bench-app-password";
+
+    public static RelayBenchmarkOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = new RelayBenchmarkOptions();
+        for (var i = 0; i < args.Count; i += 2)
+        {
+            if (i + 1 >= args.Count)
+            {
+                error = $"{args[i]} needs a value";
+                return null;
+            }
+
+            var value = args[i + 1];
+            try
+            {
+                options = args[i] switch
+                {
+                    "--relay" => options with { Relay = new Uri(value) },
+                    "--storage" => options with { Storage = value },
+                    "--pid" => options with { RelayPid = Number(value) },
+                    "--polls" => options with { Polls = Number(value) },
+                    "--rate" => options with { Rate = Number(value) },
+                    "--latency-seconds" => options with { LatencyDuration = TimeSpan.FromSeconds(Number(value)) },
+                    "--durable-seconds" => options with { DurableDuration = TimeSpan.FromSeconds(Number(value)) },
+                    "--concurrency" => options with { Concurrency = Number(value) },
+                    "--durable-devices" => options with { DurableDevices = Number(value) },
+                    "--setup-concurrency" => options with { SetupConcurrency = Number(value) },
+                    "--user" => options with { User = value },
+                    "--password" => options with { Password = value },
+                    "--users-table" => options with { UsersTable = value },
+                    "--app" => options with { App = value },
+                    "--app-password" => options with { AppPassword = value },
+                    _ => throw new FormatException($"unknown option {args[i]}"),
+                };
+            }
+            catch (FormatException exception)
+            {
+                error = exception.Message;
+                return null;
+            }
+        }
+
+        if (!options.Relay.IsLoopback)
+        {
+            error = "--relay must be a loopback URL: the load generator only loads this machine";
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(options.Storage))
+        {
+            error = "--storage (or $AzureWebJobsStorage) is required";
+            return null;
+        }
+
+        error = null;
+        return options;
+    }
+
+    private static int Number(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new FormatException($"'{value}' is not a positive number");
+}
