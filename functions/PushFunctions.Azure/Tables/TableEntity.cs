@@ -84,39 +84,40 @@ public sealed class TableEntity
 
     public bool Remove(string key) => _properties.Remove(key);
 
-    public string? GetString(string key) => Get<string>(key);
+    public string? GetString(string key) => (string?)Typed<string>(key);
 
-    public bool? GetBoolean(string key) => Get<bool>(key);
+    public bool? GetBoolean(string key) => (bool?)Typed<bool>(key);
 
-    public int? GetInt32(string key) => Get<int>(key);
+    public int? GetInt32(string key) => (int?)Typed<int>(key);
 
     /// <summary>An Edm.Int64, or an Edm.Int32 widened (the service keeps small numbers written without a type as Int32).</summary>
-    public long? GetInt64(string key) => _properties.GetValueOrDefault(key) is int narrow ? narrow : Get<long>(key);
+    public long? GetInt64(string key) => _properties.GetValueOrDefault(key) is int narrow ? narrow : (long?)Typed<long>(key);
 
     /// <summary>An Edm.Double, or a whole number widened (JSON does not tell 2.0 from 2 without the type annotation).</summary>
     public double? GetDouble(string key) => _properties.GetValueOrDefault(key) switch
     {
         int whole => whole,
         long whole => whole,
-        _ => Get<double>(key),
+        _ => (double?)Typed<double>(key),
     };
 
-    public DateTimeOffset? GetDateTimeOffset(string key) => Get<DateTimeOffset>(key);
+    public DateTimeOffset? GetDateTimeOffset(string key) => (DateTimeOffset?)Typed<DateTimeOffset>(key);
 
-    public Guid? GetGuid(string key) => Get<Guid>(key);
+    public Guid? GetGuid(string key) => (Guid?)Typed<Guid>(key);
 
-    public byte[]? GetBinary(string key) => Get<byte[]>(key);
+    public byte[]? GetBinary(string key) => (byte[]?)Typed<byte[]>(key);
 
     /// <summary>The custom properties in insertion order, for serialisation.</summary>
     internal IEnumerable<KeyValuePair<string, object>> Properties => _properties;
 
-    private T? Get<T>(string key)
+    /// <summary>The boxed value when it is a <typeparamref name="T"/>, null when absent; another type is a caller's mistake worth naming.</summary>
+    private object? Typed<T>(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return _properties.TryGetValue(key, out object? value) switch
         {
-            false => default,
-            true when value is T typed => typed,
+            false => null,
+            true when value is T => value,
             true => throw new InvalidOperationException($"Property '{key}' holds a {value.GetType().Name}, not a {typeof(T).Name}."),
         };
     }
