@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text;
+using System.Xml.Linq;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace PushFunctions.Azure.NotificationHubs;
+
+/// <summary>
+/// One notification hub, over the Notification Hubs REST API on an Azure.Core pipeline: direct send to one device
+/// handle, direct batch send to up to 1,000 handles, and test send. Names follow Microsoft.Azure.NotificationHubs so
+/// callers can move to the SDK unchanged. Failures are <see cref="RequestFailedException"/>s carrying the status.
+/// </summary>
+public class NotificationHubClient
+{
+    /// <summary>The REST version the current SDKs speak (it carries the <c>fcmv1</c> format).</summary>
+    public const string ApiVersion = "2020-06";
+
+    /// <summary>The most handles one direct batch send may carry.</summary>
+    public const int MaxBatchHandles = 1000;
+
+    private const string FormatHeader = "ServiceBusNotification-Format";
+    private const string DeviceHandleHeader = "ServiceBusNotification-DeviceHandle";
+    private const string TagsHeader = "ServiceBusNotification-Tags";
+    private const string JsonContentType = "application/json;charset=utf-8";
+
+    private readonly HttpPipeline _pipeline;
+    private readonly Uri _messagesUri;
+
+    public NotificationHubClient(string connectionString, string hubName, NotificationHubClientOptions? options = null)
+        : this(NotificationHubConnectionString.Parse(connectionString), hubName, options ?? new NotificationHubClientOptions())
+    {
+    }
+
+    private NotificationHubClient(NotificationHubConnectionString connection, string hubName, NotificationHubClientOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(hubName);
+        HubName = hubName;
+        HubUri = new Uri(connection.Endpoint, Uri.EscapeDataString(hubName));
+        _messagesUri = new Uri(HubUri.AbsoluteUri + "/messages/");
+        var pipelineOptions = new HttpPipelineOptions(options)
+        {
+            ResponseClassifier = NotificationHubResponseClassifier.Instance,
+            RequestFailedDetailsParser = NotificationHubErrorDetailsParser.Instance,
+        };
+        pipelineOptions.PerRetryPolicies.Add(new SharedAccessSignaturePolicy(
+            HubUri, connection.SharedAccessKeyName, connection.SharedAccessKey, options.TokenLifetime, options.TimeProvider));
+        _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
+    }
+
+    public string HubName { get; }
+
+    /// <summary>The hub's address, which SAS tokens are signed for.</summary>
+    public Uri HubUri { get; }
+
+    /// <summary>Sends a native notification straight to one device handle (no registration needed).</summary>
+    /// <param name="format">The ServiceBusNotification-Format: <c>apple</c>, <c>fcmv1</c>, <c>windows</c>, ...</param>
+    /// <param name="body">The platform's payload, sent as UTF-8.</param>
+    /// <param name="headers">Platform headers passed through (apns-push-type, apns-priority, X-WNS-Type, ...).</param>
+    /// <param name="deviceHandle">The push service's handle for the device (APNs token, FCM registration token, WNS channel URI).</param>
+    /// <param name="cancellationToken">Cancels the send, including waits between retries.</param>
+    public virtual async Task<Response<NotificationHubSendReceipt>> SendDirectNotificationAsync(
+        string format, string body, IReadOnlyDictionary<string, string>? headers, string deviceHandle, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceHandle);
+        using var message = CreateSend(format, headers, "direct");
+        message.Request.Headers.SetValue(DeviceHandleHeader, deviceHandle);
+        SetBody(message.Request, ContentTypeFor(format, headers), Encoding.UTF8.GetBytes(body ?? throw new ArgumentNullException(nameof(body))));
+        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return Response.FromValue(ReceiptOf(response), response);
+    }
+
+    /// <summary>Sends one native notification straight to up to 1,000 device handles in one multipart request.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No handles, or more than 1,000; nothing was sent.</exception>
+    public virtual async Task<Response<NotificationHubSendReceipt>> SendDirectBatchAsync(
+        string format, string body, IReadOnlyDictionary<string, string>? headers, IReadOnlyCollection<string> deviceHandles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(deviceHandles);
+        if (deviceHandles.Count is 0 or > MaxBatchHandles)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deviceHandles), deviceHandles.Count, $"A direct batch send carries 1 to {MaxBatchHandles} handles.");
+        }
+
+        using var message = CreateSend(format, headers, "direct", batch: true);
+        var (contentType, content) = DirectBatchContent.Create(ContentTypeFor(format, headers), body, deviceHandles);
+        SetBody(message.Request, contentType, content);
+        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return Response.FromValue(ReceiptOf(response), response);
+    }
+
+    /// <summary>
+    /// Sends a notification to the registrations matching <paramref name="tagExpression"/> (all when null) as a test
+    /// send: the hub reaches at most 10 devices and answers each one's outcome instead of queueing the send.
+    /// </summary>
+    public virtual async Task<Response<NotificationOutcome>> SendTestNotificationAsync(
+        string format, string body, IReadOnlyDictionary<string, string>? headers, string? tagExpression = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var message = CreateSend(format, headers, "test");
+        if (!string.IsNullOrEmpty(tagExpression))
+        {
+            message.Request.Headers.SetValue(TagsHeader, tagExpression);
+        }
+
+        SetBody(message.Request, ContentTypeFor(format, headers), Encoding.UTF8.GetBytes(body));
+        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return Response.FromValue(ParseOutcome(response), response);
+    }
+
+    private HttpMessage CreateSend(string format, IReadOnlyDictionary<string, string>? headers, string mode, bool batch = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(format);
+        var message = _pipeline.CreateMessage();
+        var request = message.Request;
+        request.Method = RequestMethod.Post;
+        request.Uri.Reset(batch ? new Uri(_messagesUri, "$batch") : _messagesUri);
+        request.Uri.AppendQuery(mode, "true");
+        request.Uri.AppendQuery("api-version", ApiVersion);
+        request.Headers.SetValue("x-ms-version", ApiVersion);
+        request.Headers.SetValue(FormatHeader, format);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.SetValue(name, value);
+        }
+
+        return message;
+    }
+
+    private static void SetBody(Request request, string contentType, byte[] content)
+    {
+        request.Headers.SetValue(HttpHeader.Names.ContentType, contentType);
+        request.Content = RequestContent.Create(content);
+    }
+
+    /// <summary>WNS raw notifications are opaque bytes; other WNS types are XML; every other platform takes JSON.</summary>
+    private static string ContentTypeFor(string format, IReadOnlyDictionary<string, string>? headers)
+    {
+        if (format != "windows")
+        {
+            return JsonContentType;
+        }
+
+        var wnsType = headers?.FirstOrDefault(h => h.Key.Equals("X-WNS-Type", StringComparison.OrdinalIgnoreCase)).Value;
+        return wnsType == "wns/raw" ? "application/octet-stream" : "application/xml";
+    }
+
+    private async Task<Response> SendAsync(HttpMessage message, CancellationToken cancellationToken)
+    {
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var response = message.Response;
+        return response.Status is 200 or 201 ? response : throw new RequestFailedException(response);
+    }
+
+    /// <summary>The Location header is <c>{hub}/messages/{notification id}?api-version=...</c>.</summary>
+    private static NotificationHubSendReceipt ReceiptOf(Response response)
+    {
+        string? notificationId = null;
+        if (response.Headers.TryGetValue("Location", out var location) && Uri.TryCreate(location, UriKind.Absolute, out var locationUri))
+        {
+            var path = locationUri.AbsolutePath;
+            var marker = path.LastIndexOf("/messages/", StringComparison.OrdinalIgnoreCase);
+            var id = marker < 0 ? string.Empty : path[(marker + "/messages/".Length)..].Trim('/');
+            notificationId = id.Length > 0 ? Uri.UnescapeDataString(id) : null;
+        }
+
+        response.Headers.TryGetValue("TrackingId", out var trackingId);
+        return new NotificationHubSendReceipt(notificationId, trackingId);
+    }
+
+    private static NotificationOutcome ParseOutcome(Response response)
+    {
+        var root = XElement.Parse(response.Content.ToString());
+        if (root.Name.LocalName != "NotificationOutcome")
+        {
+            throw new RequestFailedException(response.Status, "The hub answered a test send without a NotificationOutcome.");
+        }
+
+        string Text(XElement parent, string name) =>
+            parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value ?? string.Empty;
+        int Count(string name) => int.TryParse(Text(root, name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+        var results = root.Elements().Where(e => e.Name.LocalName == "Results")
+            .SelectMany(e => e.Elements().Where(r => r.Name.LocalName == "RegistrationResult"))
+            .Select(r => new RegistrationResult(Text(r, "ApplicationPlatform"), Text(r, "PnsHandle"), Text(r, "RegistrationId"), Text(r, "Outcome")))
+            .ToList();
+        return new NotificationOutcome(Count("Success"), Count("Failure"), results);
+    }
+}
