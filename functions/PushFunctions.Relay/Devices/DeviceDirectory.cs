@@ -193,7 +193,7 @@ public sealed class DeviceDirectory(
         }
     }
 
-    /// <summary>Queues a message for the token's registration and hands it to a waiting poll at once.</summary>
+    /// <summary>Queues a message for the token's registration (durably) and hands it to a waiting poll at once.</summary>
     public async Task<EnqueueOutcome> EnqueueAsync(string token, string? collapseId, string data, CancellationToken cancellationToken = default)
     {
         if (FindByToken(token) is not { } registration || !instances.TryGetValue(registration.InstanceId, out var instance))
@@ -212,26 +212,39 @@ public sealed class DeviceDirectory(
             var place = collapseId is null
                 ? -1
                 : instance.Queue.FindIndex(queued => !queued.Delivered && queued.CollapseId == collapseId && queued.AppName == registration.AppName);
-            var id = place >= 0 ? instance.Queue[place].Id : instance.LastIssuedId + 1;
-            var message = new QueuedMessage(id, registration.AppName, token, collapseId, data);
-            await store.SaveMessageAsync(new StoredMessage(instance.Id, message), cancellationToken);
             if (place >= 0)
             {
-                instance.Queue[place] = message;
-            }
-            else
-            {
-                instance.LastIssuedId = id;
-                instance.Queue.Add(message);
-            }
-
-            // A poll only waits while the queue is empty, so the message it gets is this one, now the oldest.
-            if (instance.Poll is { } poll && poll.TryAnswer(PollAnswer.Deliver(instance.Queue[0])))
-            {
-                instance.Queue[0].Delivered = true;
+                // Only an undelivered message collapses, so no poll is waiting (the queue is not empty): write, then replace.
+                var replacement = new QueuedMessage(instance.Queue[place].Id, registration.AppName, token, collapseId, data);
+                await store.SaveMessageAsync(new StoredMessage(instance.Id, replacement), cancellationToken);
+                instance.Queue[place] = replacement;
+                return EnqueueOutcome.Collapsed;
             }
 
-            return place >= 0 ? EnqueueOutcome.Collapsed : EnqueueOutcome.Queued;
+            var message = new QueuedMessage(instance.LastIssuedId + 1, registration.AppName, token, collapseId, data);
+            instance.LastIssuedId = message.Id;
+            instance.Queue.Add(message);
+
+            // A waiting device gets the message before it is written: storage latency stays off the delivery path, and
+            // the write still completes before the backend is answered, for devices that are offline or crash before
+            // acknowledging. A poll only waits while the queue is empty, so this message is the oldest.
+            if (instance.Poll is { } poll && poll.TryAnswer(PollAnswer.Deliver(message)))
+            {
+                message.Delivered = true;
+            }
+
+            try
+            {
+                await store.SaveMessageAsync(new StoredMessage(instance.Id, message), cancellationToken);
+            }
+            catch
+            {
+                // Not durable: the backend is answered 503 and retries; a device that already got it may get it twice.
+                instance.Queue.Remove(message);
+                throw;
+            }
+
+            return EnqueueOutcome.Queued;
         }
         finally
         {
