@@ -6,6 +6,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Gateway.Api;
 using PushFunctions.Gateway.Channels;
+using PushFunctions.Gateway.Channels.NotificationHubs;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Gateway.Health;
@@ -86,6 +87,7 @@ public static class GatewayApp
         services.AddSingleton<EnvelopeProcessor>();
 
         // Channels are tried in registration order; the log channel serves whatever no other channel does.
+        services.AddNotificationHubsChannel(configuration);
         services.AddSingleton<LogChannel>();
         services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<LogChannel>());
 

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Azure;
+using Microsoft.Extensions.Options;
+using PushFunctions.Azure.NotificationHubs;
+using PushFunctions.Core.Delivery;
+using PushFunctions.Core.Payloads;
+
+namespace PushFunctions.Gateway.Channels.NotificationHubs;
+
+/// <summary>
+/// Native pushes (APNs, FCM v1, WNS) through Azure Notification Hubs. A ping's sends are grouped by hub, format and
+/// payload and sent as direct batches of up to 1,000 handles; a hub that refuses batch send (Free tier) gets direct
+/// sends one by one from then on. Throttling and server faults are retried by the client's pipeline (back-off with
+/// jitter, Retry-After honoured); every other answer is final for the device. Credentials rejected by a hub fail that
+/// hub's remaining devices of the ping at once, are logged once, and turn /healthz unhealthy.
+/// </summary>
+public sealed partial class NotificationHubsChannel : IDeliveryChannel
+{
+    private readonly NotificationHubsOptions _options;
+    private readonly NotificationHubsHealth _health;
+    private readonly ILogger<NotificationHubsChannel> _logger;
+    private readonly NotificationHubConnectionString _connection;
+    private readonly ConcurrentDictionary<string, HubSender> _hubs = new(StringComparer.OrdinalIgnoreCase);
+
+    public NotificationHubsChannel(IOptions<NotificationHubsOptions> options, NotificationHubsHealth health, ILogger<NotificationHubsChannel> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _health = health;
+        _logger = logger;
+        // Parsed now so a malformed connection string stops the gateway at start-up, not at the first ping.
+        _connection = NotificationHubConnectionString.Parse(_options.ConnectionString
+            ?? throw new InvalidOperationException($"{NotificationHubsOptions.Section}:{nameof(NotificationHubsOptions.ConnectionString)} is not set."));
+    }
+
+    public string Name => "notification hubs";
+
+    public bool Serves(Platform platform) => platform is Platform.Apple or Platform.Fcm or Platform.Wns;
+
+    public async Task<IReadOnlyList<DeviceOutcome>> SendAsync(IReadOnlyList<DeviceSend> sends, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        var outcomes = new DeviceOutcome[sends.Count];
+        var groups = new Dictionary<(string Hub, string? Format, string Body), List<int>>();
+        for (var i = 0; i < sends.Count; i++)
+        {
+            var hub = _options.HubFor(sends[i].Target.Client.DeviceAppId);
+            if (hub is null)
+            {
+                outcomes[i] = sends[i].Outcome(OutcomeStatus.Failed, NotificationHubsReasons.NoHub);
+                continue;
+            }
+
+            var key = (hub, sends[i].Payload.NotificationHubsFormat, sends[i].Payload.Body);
+            if (!groups.TryGetValue(key, out var members))
+            {
+                groups[key] = members = [];
+            }
+
+            members.Add(i);
+        }
+
+        using var delivery = new HubDelivery(this, sends, outcomes, _options.MaxRequestsInFlight, cancellationToken);
+        await Task.WhenAll(groups.SelectMany(group => group.Value.Chunk(NotificationHubClient.MaxBatchHandles)
+            .Select(chunk => delivery.SendChunkAsync(Sender(group.Key.Hub), chunk))));
+        return outcomes;
+    }
+
+    private HubSender Sender(string hub) => _hubs.GetOrAdd(hub, name => new HubSender(new NotificationHubClient(
+        _options.ConnectionString!,
+        name,
+        new NotificationHubClientOptions { Retry = { MaxRetries = _options.MaxRetries, Delay = _options.RetryDelay } })));
+
+    internal void OnAccepted(HubSender hub) => _health.Accepted(hub.Name);
+
+    internal void OnBatchRefused(HubSender hub, RequestFailedException e)
+    {
+        if (hub.RefuseBatch())
+        {
+            LogBatchRefused(_logger, hub.Name, e.Status, NotificationHubFailure.Detail(e));
+        }
+    }
+
+    internal void OnCredentialsRejected(HubSender hub, RequestFailedException e)
+    {
+        var detail = NotificationHubFailure.Detail(e) ?? $"status {e.Status}";
+        _health.CredentialsRejected(hub.Name, detail);
+        LogCredentialsRejected(_logger, hub.Name, _connection.SharedAccessKeyName, e.Status, detail);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification hub {Hub} refused direct batch send ({Status}: {Detail}); sending to its devices one by one from now on")]
+    private static partial void LogBatchRefused(ILogger logger, string hub, int status, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification hub {Hub} rejected the credentials of access policy {KeyName} ({Status}: {Detail}); its devices fail until the connection string is fixed")]
+    private static partial void LogCredentialsRejected(ILogger logger, string hub, string keyName, int status, string detail);
+}
