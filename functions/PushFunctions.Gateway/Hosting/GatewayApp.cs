@@ -7,12 +7,14 @@ using PushFunctions.Core.Delivery;
 using PushFunctions.Gateway.Api;
 using PushFunctions.Gateway.Channels;
 using PushFunctions.Gateway.Channels.NotificationHubs;
+using PushFunctions.Gateway.Channels.RhoConnectPush;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Gateway.Health;
 using PushFunctions.Gateway.Pinging;
 using PushFunctions.Gateway.Queueing;
 using PushFunctions.Gateway.Registration;
+using PushFunctions.Gateway.Sessions;
 using PushFunctions.Gateway.Status;
 
 namespace PushFunctions.Gateway.Hosting;
@@ -46,6 +48,7 @@ public static class GatewayApp
         app.MapUserEndpoints();
         app.MapClientEndpoints();
         app.MapPingStatusEndpoints();
+        app.MapAppLoginEndpoints();
         app.MapFunctionInvocationEndpoints();
         app.MapHealthChecks("/healthz");
         // Liveness: the process answers, without touching storage (for probes, and the benchmark's baseline endpoint).
@@ -87,13 +90,22 @@ public static class GatewayApp
         services.AddSingleton<EnvelopeProcessor>();
 
         // Channels are tried in registration order; the log channel serves whatever no other channel does.
+        services.AddSingleton<ChannelHealth>();
+        var relay = configuration.GetSection(RhoConnectPushOptions.Section).Get<RhoConnectPushOptions>() ?? new RhoConnectPushOptions();
+        if (relay.IsConfigured)
+        {
+            services.AddSingleton(new RelayClient(relay.RelayUrl!, relay.AppName, relay.AppPassword));
+            services.AddSingleton<IDeliveryChannel, RhoConnectPushChannel>();
+        }
+
         services.AddNotificationHubsChannel(configuration);
         services.AddSingleton<LogChannel>();
         services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<LogChannel>());
 
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddSingleton<SessionCookie>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<ChannelHealthCheck>("channels");
 
         var inProcess = configuration.GetValue<bool?>($"{PushQueueOptions.Section}:{nameof(PushQueueOptions.InProcessConsumer)}") ?? !underFunctionsHost;
         if (inProcess)

@@ -14,7 +14,8 @@ internal static class RhoConnectApi
             return (parameters, null, rejection.ToResult());
         }
 
-        var caller = authenticator.Authenticate(request, parameters);
+        // Every RhoConnect API route but the ping accepts a device session; what it may do is checked per route (Caller.MayActFor).
+        var caller = authenticator.Authenticate(request, parameters, allowDeviceSession: true);
         return caller is null ? (parameters, null, CallerAuthenticator.Refusal) : (parameters, caller, null);
     }
 

@@ -1,0 +1,60 @@
+using System.Text;
+using Azure;
+using PushFunctions.Core.Delivery;
+using PushFunctions.Core.Payloads;
+using PushFunctions.Gateway.Health;
+
+namespace PushFunctions.Gateway.Channels.RhoConnectPush;
+
+/// <summary>
+/// Sends <c>rhoconnect_push</c> devices their payload through the RPS relay, and maps the relay's answers to outcomes
+/// (spec: payloads.md): 204/200 sent; 400 failed, not retried; 401 the app credentials are wrong, which no retry fixes:
+/// failed, logged once, /healthz unhealthy; 404 the device's token is unknown: its registration is marked invalid;
+/// 5xx and no answer are retried by the client's pipeline, then failed.
+/// </summary>
+public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHealth health, ILogger<RhoConnectPushChannel> logger) : PerDeviceChannel
+{
+    public const string CredentialsRejected = "relay credentials rejected";
+
+    public override string Name => "rhoconnect_push";
+
+    public override bool Serves(Platform platform) => platform == Platform.RhoConnectPush;
+
+    protected override async Task<DeviceOutcome> SendOneAsync(DeviceSend send, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        Response response;
+        try
+        {
+            response = await relay.SendMessageAsync(send.Target.Handle, Encoding.UTF8.GetBytes(send.Payload.Body), cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            return send.Outcome(OutcomeStatus.Failed, "relay unreachable after retries: " + e.Message);
+        }
+
+        using var answer = response;
+        switch (response.Status)
+        {
+            case 200 or 204:
+                health.ReportWorking(Name);
+                return send.Outcome(OutcomeStatus.Sent);
+            case 401:
+                if (health.ReportProblem(Name, CredentialsRejected))
+                {
+                    LogCredentialsRejected(logger);
+                }
+
+                return send.Outcome(OutcomeStatus.Failed, CredentialsRejected);
+            case 404:
+                return send.Outcome(OutcomeStatus.Failed, OutcomeReasons.HandleGone);
+            case 400:
+                return send.Outcome(OutcomeStatus.Failed, "relay rejected the message (400)");
+            default:
+                return send.Outcome(OutcomeStatus.Failed, $"relay answered {response.Status} after retries");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The RPS relay rejected the app credentials (401): check Rps:AppName and Rps:AppPassword. Relay sends fail until they are fixed.")]
+    private static partial void LogCredentialsRejected(ILogger logger);
+}
