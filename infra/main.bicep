@@ -31,17 +31,21 @@ param principalType string = 'User'
 @description('RhoConnect API token(s) backends send in X-RhoConnect-API-TOKEN. Comma-separated: during a rotation both the new and the old one are accepted.')
 param rhoConnectApiTokens string
 
+@secure()
+@description('Key that signs the device session cookies of POST /rc/v1/app/login (built-in users). Changing it signs every device out.')
+param rhoConnectSessionSecret string
+
 @description('Deploy the RPS relay for enterprise devices without Google Play. Off: no relay and no Rps settings on the gateway.')
 param relayEnabled bool = true
 
-@description('App Service plan size of the relay. Its long polls need Always On, which starts at Basic.')
+@description('App Service plan size of the relay. Its long polls need Always On, which starts at Basic; one instance (see docs/azure.md).')
 @allowed([
   'B1'
   'B2'
   'B3'
   'S1'
-  'P0v3'
-  'P1v3'
+  'S2'
+  'S3'
 ])
 param relaySkuName string = 'B1'
 
@@ -167,7 +171,7 @@ var identitySettings = union(
   storageEndpointConfig.enableTable ? { AzureWebJobsStorage__tableServiceUri: storageEndpoints.table } : {}
 )
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: names.resourceGroup
   location: location
   tags: tags
@@ -253,6 +257,7 @@ module keyVault 'app/keyvault.bicep' = {
     location: location
     tags: tags
     rhoConnectApiTokens: rhoConnectApiTokens
+    rhoConnectSessionSecret: rhoConnectSessionSecret
     relayEnabled: relayEnabled
     relaySecret: relaySecret
     relayAppPassword: relayAppPassword
@@ -331,6 +336,7 @@ module gateway 'app/gateway.bicep' = {
     pushQueueName: serviceBus.outputs.queueName
     pushQueueMaxDeliveryAttempts: serviceBus.outputs.maxDeliveryCount
     apiTokensReference: keyVaultReference(keyVault.outputs.apiTokensSecretUri)
+    sessionSecretReference: keyVaultReference(keyVault.outputs.sessionSecretUri)
     notificationHubsConnectionStringReference: keyVaultReference(notificationHubs.outputs.connectionStringSecretUri)
     notificationHubName: notificationHubs.outputs.hubName
     relayUrl: relayEnabled ? relay.outputs.url : ''

@@ -27,6 +27,7 @@ param pushQueueMaxDeliveryAttempts int
 
 @description('Key Vault references (@Microsoft.KeyVault(SecretUri=...)) of the secrets.')
 param apiTokensReference string
+param sessionSecretReference string
 param notificationHubsConnectionStringReference string
 param notificationHubName string
 
@@ -48,6 +49,7 @@ var pushQueueSettings = {
 
 var deliverySettings = {
   RhoConnect__ApiTokens: apiTokensReference
+  RhoConnect__SessionSecret: sessionSecretReference
   NotificationHubs__ConnectionString: notificationHubsConnectionStringReference
   NotificationHubs__HubName: notificationHubName
 }

@@ -10,6 +10,10 @@ param tags object = {}
 @description('Comma-separated RhoConnect API tokens.')
 param rhoConnectApiTokens string
 
+@secure()
+@description('Key that signs device session cookies.')
+param rhoConnectSessionSecret string
+
 @description('Write the relay secrets only when the relay is deployed.')
 param relayEnabled bool
 
@@ -54,6 +58,17 @@ resource apiTokens 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   ]
 }
 
+resource sessionSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: deployedVault
+  name: 'rhoconnect-session-secret'
+  properties: {
+    value: rhoConnectSessionSecret
+  }
+  dependsOn: [
+    vault
+  ]
+}
+
 resource relaySecretEntry 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (relayEnabled) {
   parent: deployedVault
   name: 'relay-secret'
@@ -81,5 +96,6 @@ output uri string = vault.outputs.uri
 
 // Versionless URIs: a Key Vault reference then follows rotations (App Service re-reads them within 24 hours, or at once on restart).
 output apiTokensSecretUri string = apiTokens.properties.secretUri
+output sessionSecretUri string = sessionSecret.properties.secretUri
 output relaySecretUri string = relayEnabled ? relaySecretEntry.properties.secretUri : ''
 output relayAppPasswordSecretUri string = relayEnabled ? relayAppPasswordEntry.properties.secretUri : ''

@@ -41,8 +41,17 @@ var apnsEndpoints = {
   production: 'https://api.push.apple.com:443/3/device'
 }
 
-var apnsValues = [apnsKeyId, apnsTeamId, apnsBundleId, apnsToken]
-var fcmValues = [fcmProjectId, fcmClientEmail, fcmPrivateKey]
+var apnsValues = [
+  apnsKeyId
+  apnsTeamId
+  apnsBundleId
+  apnsToken
+]
+var fcmValues = [
+  fcmProjectId
+  fcmClientEmail
+  fcmPrivateKey
+]
 var apnsConfigured = empty(filter(apnsValues, value => empty(value)))
 var fcmConfigured = empty(filter(fcmValues, value => empty(value)))
 // Some but not all values of a platform is a mistake to report, not a platform to leave silently unconfigured.
@@ -101,9 +110,11 @@ resource hub 'Microsoft.NotificationHubs/namespaces/notificationHubs@2023-10-01-
         : union(apnsCredential, fcmCredential)
 }
 
-// Send is the only right the gateway needs: it keeps registrations itself and uses direct sends.
-resource sendRule 'Microsoft.NotificationHubs/namespaces/notificationHubs/authorizationRules@2023-10-01-preview' = {
-  parent: hub
+// Send is the only right the gateway needs: it keeps registrations itself and uses direct sends. The rule is on
+// the namespace so the same connection string also reaches extra hubs (NotificationHubs__Hubs__{deviceAppId}) for
+// apps with their own APNs/FCM credentials.
+resource sendRule 'Microsoft.NotificationHubs/namespaces/authorizationRules@2023-10-01-preview' = {
+  parent: namespace
   name: 'gateway-send'
   properties: {
     rights: [

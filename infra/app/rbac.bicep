@@ -29,7 +29,11 @@ var roles = {
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 }
 
-func grants(principalId string, principalType string, roleIds string[]) object[] => map(roleIds, roleId => { principalId: principalId, principalType: principalType, roleId: roleId })
+func grants(principalId string, principalType string, roleIds string[]) object[] => map(roleIds, roleId => {
+  principalId: principalId
+  principalType: principalType
+  roleId: roleId
+})
 
 var queueAndTableRoles = concat(
   enableQueue ? [roles.storageQueueDataContributor] : [],

@@ -10,8 +10,8 @@ param tags object = {}
   'B2'
   'B3'
   'S1'
-  'P0v3'
-  'P1v3'
+  'S2'
+  'S3'
 ])
 param skuName string
 
@@ -41,8 +41,8 @@ var skuTiers = {
   B2: 'Basic'
   B3: 'Basic'
   S1: 'Standard'
-  P0v3: 'PremiumV3'
-  P1v3: 'PremiumV3'
+  S2: 'Standard'
+  S3: 'Standard'
 }
 
 var relaySettings = {

@@ -30,6 +30,7 @@ $values = [ordered]@{
     'PushQueue__MaxDeliveryAttempts'                = $env:SERVICEBUS_MAX_DELIVERY_COUNT
     'AzureWebJobs.DeliverFromQueue.Disabled'        = 'true'
     'RhoConnect__ApiTokens'                         = $env:RHOCONNECT_API_TOKENS
+    'RhoConnect__SessionSecret'                     = $env:RHOCONNECT_SESSION_SECRET
     'NotificationHubs__ConnectionString'            = "$notificationHubsConnectionString"
     'NotificationHubs__HubName'                     = $env:NOTIFICATIONHUBS_HUB_NAME
     'Rps__RelayUrl'                                 = "$env:SERVICE_RELAY_URL"

@@ -41,6 +41,7 @@ umask 077
     setting PushQueue__MaxDeliveryAttempts "$SERVICEBUS_MAX_DELIVERY_COUNT"
     setting AzureWebJobs.DeliverFromQueue.Disabled "true"
     setting RhoConnect__ApiTokens "$RHOCONNECT_API_TOKENS"
+    setting RhoConnect__SessionSecret "$RHOCONNECT_SESSION_SECRET"
     setting NotificationHubs__ConnectionString "$notification_hubs_connection_string"
     setting NotificationHubs__HubName "$NOTIFICATIONHUBS_HUB_NAME"
     setting Rps__RelayUrl "${SERVICE_RELAY_URL:-}"

@@ -18,5 +18,6 @@ function Set-SecretIfMissing([string] $Name) {
 }
 
 Set-SecretIfMissing 'RHOCONNECT_API_TOKENS'
+Set-SecretIfMissing 'RHOCONNECT_SESSION_SECRET'
 Set-SecretIfMissing 'RELAY_SECRET'
 Set-SecretIfMissing 'RELAY_APP_PASSWORD'

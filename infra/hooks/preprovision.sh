@@ -19,5 +19,6 @@ ensure_secret() {
 }
 
 ensure_secret RHOCONNECT_API_TOKENS
+ensure_secret RHOCONNECT_SESSION_SECRET
 ensure_secret RELAY_SECRET
 ensure_secret RELAY_APP_PASSWORD

@@ -58,6 +58,7 @@ public sealed partial class AppSettingsTests
 
         Assert.Contains("'@Microsoft.KeyVault(SecretUri=${secretUri})'", InfrastructureFiles.Main.Text, StringComparison.Ordinal);
         Assert.Contains("RhoConnect__ApiTokens: apiTokensReference", gateway.Text, StringComparison.Ordinal);
+        Assert.Contains("RhoConnect__SessionSecret: sessionSecretReference", gateway.Text, StringComparison.Ordinal);
         Assert.Contains("NotificationHubs__ConnectionString: notificationHubsConnectionStringReference", gateway.Text, StringComparison.Ordinal);
         Assert.Contains("Rps__AppPassword: relayAppPasswordReference", gateway.Text, StringComparison.Ordinal);
         Assert.Contains("Relay__Secret: relaySecretReference", relay.Text, StringComparison.Ordinal);

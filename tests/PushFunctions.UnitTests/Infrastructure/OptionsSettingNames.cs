@@ -24,7 +24,11 @@ internal static class OptionsSettingNames
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (IsLeaf(type))
             {
-                yield return name;
+                // A computed property (no public setter) is not bound from configuration.
+                if (property.SetMethod?.IsPublic == true)
+                {
+                    yield return name;
+                }
             }
             else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
             {

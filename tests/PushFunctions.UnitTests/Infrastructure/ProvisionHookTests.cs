@@ -25,6 +25,7 @@ public sealed partial class ProvisionHookTests
         ["RPS_APP_NAME"] = "rhoconnect",
         ["RELAY_APP_PASSWORD"] = "relay\"pass\\word",
         ["RHOCONNECT_API_TOKENS"] = "new-token,old-token",
+        ["RHOCONNECT_SESSION_SECRET"] = "session-key",
         ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000",
     };
 
@@ -44,6 +45,7 @@ public sealed partial class ProvisionHookTests
         var values = ReadValues(Path.Combine(checkout.Path, "local.settings.json"));
         Assert.Equal(ConnectionString, values["NotificationHubs__ConnectionString"]);
         Assert.Equal("new-token,old-token", values["RhoConnect__ApiTokens"]);
+        Assert.Equal("session-key", values["RhoConnect__SessionSecret"]);
         Assert.Equal("relay\"pass\\word", values["Rps__AppPassword"]);
         Assert.Equal("sttest", values["AzureWebJobsStorage__accountName"]);
         Assert.Equal("sb-test.servicebus.windows.net", values["ServiceBusConnection__fullyQualifiedNamespace"]);
