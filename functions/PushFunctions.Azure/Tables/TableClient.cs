@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
@@ -19,6 +18,9 @@ public partial class TableClient
     private const int MaxPageSize = 1000;
     private const string ContinuationPartitionKeyHeader = "x-ms-continuation-NextPartitionKey";
     private const string ContinuationRowKeyHeader = "x-ms-continuation-NextRowKey";
+
+    /// <summary>The verb the Merge Entity operation documents; Azure.Core has no constant for it.</summary>
+    private static readonly RequestMethod MergeMethod = new("MERGE");
 
     private readonly HttpPipeline _pipeline;
     private readonly string _serviceEndpoint;
@@ -125,29 +127,15 @@ public partial class TableClient
     /// <summary>Reads one row; a missing row fails with 404 (ErrorCode ResourceNotFound).</summary>
     public async Task<Response<TableEntity>> GetEntityAsync(string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
     {
-        NullableResponse<TableEntity> response = await GetEntityIfExistsAsync(partitionKey, rowKey, select, cancellationToken).ConfigureAwait(false);
-        return response.HasValue
-            ? Response.FromValue(response.Value!, response.GetRawResponse())
-            : throw new RequestFailedException(response.GetRawResponse());
+        (Response response, TableEntity? entity) = await ReadEntityAsync(partitionKey, rowKey, select, missingIsError: true, cancellationToken).ConfigureAwait(false);
+        return Response.FromValue(entity!, response);
     }
 
     /// <summary>Reads one row, or no value when it does not exist.</summary>
     public async Task<NullableResponse<TableEntity>> GetEntityIfExistsAsync(string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(partitionKey);
-        ArgumentNullException.ThrowIfNull(rowKey);
-        using HttpMessage message = CreateMessage(RequestMethod.Get, EntityUri(partitionKey, rowKey), TableConstants.AcceptMinimalMetadata);
-        AppendSelect(message.Request, select);
-        Response response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
-        {
-            return new StorageNullableResponse<TableEntity>(response, null, hasValue: false);
-        }
-
-        EnsureSuccess(response);
-        using JsonDocument json = JsonDocument.Parse(response.Content.ToMemory());
-        TableEntity entity = TableEntitySerializer.Read(json.RootElement, response.Headers.ETag ?? default);
-        return new StorageNullableResponse<TableEntity>(response, entity, hasValue: true);
+        (Response response, TableEntity? entity) = await ReadEntityAsync(partitionKey, rowKey, select, missingIsError: false, cancellationToken).ConfigureAwait(false);
+        return new StorageNullableResponse<TableEntity>(response, entity, hasValue: entity is not null);
     }
 
     /// <summary>
@@ -224,6 +212,24 @@ public partial class TableClient
         return Response.FromValue<IReadOnlyList<Response>>(results, response);
     }
 
+    private async Task<(Response Response, TableEntity? Entity)> ReadEntityAsync(
+        string partitionKey, string rowKey, IEnumerable<string>? select, bool missingIsError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ArgumentNullException.ThrowIfNull(rowKey);
+        using HttpMessage message = CreateMessage(RequestMethod.Get, EntityUri(partitionKey, rowKey), TableConstants.AcceptMinimalMetadata);
+        AppendSelect(message.Request, select);
+        Response response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (response.Status == 404 && !missingIsError)
+        {
+            return (response, null);
+        }
+
+        EnsureSuccess(response);
+        using JsonDocument json = JsonDocument.Parse(response.Content.ToMemory());
+        return (response, TableEntitySerializer.Read(json.RootElement, response.Headers.ETag ?? default));
+    }
+
     private async Task<Page<TableEntity>> QueryPageAsync(string? filter, int? top, string[]? select, string? continuation, CancellationToken cancellationToken)
     {
         using HttpMessage message = CreateMessage(RequestMethod.Get, $"{Uri.AbsoluteUri}()", TableConstants.AcceptMinimalMetadata);
@@ -275,12 +281,12 @@ public partial class TableClient
         string entityUri = EntityUri(entity.PartitionKey, entity.RowKey);
         return action.ActionType switch
         {
-            TableTransactionActionType.Add => new TableTransactionRequest("POST", Uri.AbsoluteUri, null, entity),
-            TableTransactionActionType.UpdateMerge => new TableTransactionRequest("MERGE", entityUri, IfMatchOrAny(action.IfMatch), entity),
-            TableTransactionActionType.UpdateReplace => new TableTransactionRequest("PUT", entityUri, IfMatchOrAny(action.IfMatch), entity),
-            TableTransactionActionType.Delete => new TableTransactionRequest("DELETE", entityUri, IfMatchOrAny(action.IfMatch), null),
-            TableTransactionActionType.UpsertMerge => new TableTransactionRequest("MERGE", entityUri, null, entity),
-            TableTransactionActionType.UpsertReplace => new TableTransactionRequest("PUT", entityUri, null, entity),
+            TableTransactionActionType.Add => new TableTransactionRequest(RequestMethod.Post, Uri.AbsoluteUri, null, entity),
+            TableTransactionActionType.UpdateMerge => new TableTransactionRequest(MergeMethod, entityUri, IfMatchOrAny(action.IfMatch), entity),
+            TableTransactionActionType.UpdateReplace => new TableTransactionRequest(RequestMethod.Put, entityUri, IfMatchOrAny(action.IfMatch), entity),
+            TableTransactionActionType.Delete => new TableTransactionRequest(RequestMethod.Delete, entityUri, IfMatchOrAny(action.IfMatch), null),
+            TableTransactionActionType.UpsertMerge => new TableTransactionRequest(MergeMethod, entityUri, null, entity),
+            TableTransactionActionType.UpsertReplace => new TableTransactionRequest(RequestMethod.Put, entityUri, null, entity),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.ActionType, "Unknown transaction action type."),
         };
     }
@@ -343,8 +349,6 @@ public partial class TableClient
         TableUpdateMode.Replace => RequestMethod.Put,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown update mode."),
     };
-
-    private static readonly RequestMethod MergeMethod = new("MERGE");
 
     private static string IfMatchOrAny(ETag ifMatch) => ifMatch == default ? "*" : ifMatch.ToString("H");
 

@@ -26,7 +26,7 @@ internal sealed class TableTransactionRequestBody(IEnumerable<TableTransactionRe
                 .Append("Content-Type: application/http\r\n")
                 .Append("Content-Transfer-Encoding: binary\r\n")
                 .Append("\r\n")
-                .Append(request.Method).Append(' ').Append(request.Uri).Append(" HTTP/1.1\r\n")
+                .Append(request.Method.Method).Append(' ').Append(request.Uri).Append(" HTTP/1.1\r\n")
                 .Append("Accept: ").Append(TableConstants.AcceptMinimalMetadata).Append("\r\n")
                 .Append("DataServiceVersion: 3.0\r\n");
             if (request.IfMatch is not null)
