@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Azure;
+using PushFunctions.Azure.NotificationHubs;
+using PushFunctions.Testing.NotificationHubs;
+
+namespace PushFunctions.IntegrationTests.NotificationHubs;
+
+public sealed class NotificationHubClientTests : IAsyncLifetime
+{
+    private const string Body = """{"aps":{"alert":"hello"}}""";
+    private static readonly Dictionary<string, string> AlertHeaders = new() { ["apns-push-type"] = "alert", ["apns-priority"] = "10" };
+    private LocalNotificationHub _hub = null!;
+
+    public async Task InitializeAsync() => _hub = await LocalNotificationHub.StartAsync("hub", "other-hub");
+
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
+
+    [Fact]
+    public async Task A_direct_send_reaches_the_hub_with_format_headers_and_handle_and_returns_the_notification_id()
+    {
+        var receipt = await Client().SendDirectNotificationAsync("apple", Body, AlertHeaders, "apns-token-1");
+
+        var received = Assert.Single(_hub.Received);
+        Assert.Equal(("hub", HubRoute.DirectSend, "apple", "apns-token-1", Body), (received.Hub, received.Route, received.Format, received.Handle, received.Body));
+        Assert.Equal("alert", received.Headers["apns-push-type"]);
+        Assert.Equal("10", received.Headers["apns-priority"]);
+        Assert.Equal("application/json;charset=utf-8", received.ContentType);
+        Assert.Equal(received.NotificationId, receipt.Value.NotificationId);
+        Assert.Equal(201, receipt.GetRawResponse().Status);
+    }
+
+    [Fact]
+    public async Task A_batch_of_a_thousand_handles_is_one_multipart_request_and_every_handle_gets_the_notification()
+    {
+        var handles = Enumerable.Range(0, 1000).Select(i => $"fcm-{i}").ToList();
+
+        var receipt = await Client().SendDirectBatchAsync("fcmv1", """{"message":{}}""", null, handles);
+
+        Assert.Equal(1, _hub.RequestCount(HubRoute.DirectBatchSend));
+        Assert.Equal(handles, _hub.Received.Select(r => r.Handle));
+        Assert.All(_hub.Received, r => Assert.Equal(("fcmv1", """{"message":{}}""", receipt.Value.NotificationId), (r.Format, r.Body, r.NotificationId)));
+    }
+
+    [Fact]
+    public async Task A_wns_raw_notification_goes_as_octet_stream_with_its_wns_type()
+    {
+        await Client().SendDirectNotificationAsync("windows", """{"alert":"x"}""", new Dictionary<string, string> { ["X-WNS-Type"] = "wns/raw" }, "https://wns/channel?token=1");
+
+        var received = Assert.Single(_hub.Received);
+        Assert.Equal("application/octet-stream", received.ContentType);
+        Assert.Equal("wns/raw", received.Headers["X-WNS-Type"]);
+    }
+
+    [Fact]
+    public async Task More_than_a_thousand_handles_are_refused_before_anything_is_sent()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            Client().SendDirectBatchAsync("apple", Body, null, Enumerable.Range(0, 1001).Select(i => $"h{i}").ToList()));
+
+        Assert.Equal(0, _hub.RequestCount(HubRoute.DirectBatchSend));
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_answered_401_and_not_retried()
+    {
+        var client = new NotificationHubClient(_hub.ConnectionStringWithKey(Convert.ToBase64String(new byte[32])), "hub", FastRetries());
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => client.SendDirectNotificationAsync("apple", Body, null, "h"));
+
+        Assert.Equal(401, error.Status);
+        Assert.Contains("InvalidSignature", NotificationHubFailure.Detail(error), StringComparison.Ordinal);
+        Assert.Empty(_hub.Received);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(403)]
+    [InlineData(404)]
+    [InlineData(410)]
+    [InlineData(413)]
+    public async Task Final_answers_are_not_retried(int status)
+    {
+        _hub.AnswerForRoute(HubRoute.DirectSend, status, times: 1);
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Client().SendDirectNotificationAsync("apple", Body, null, "h"));
+
+        Assert.Equal(status, error.Status);
+        Assert.Equal(1, _hub.RequestCount(HubRoute.DirectSend));
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    [InlineData(500)]
+    public async Task Throttling_and_server_faults_are_retried_after_the_hubs_retry_after_and_then_succeed(int status)
+    {
+        _hub.AnswerForRoute(HubRoute.DirectSend, status, retryAfter: TimeSpan.FromSeconds(1), times: 1);
+
+        var clock = Stopwatch.StartNew();
+        var receipt = await Client().SendDirectNotificationAsync("apple", Body, null, "h");
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.95), $"retried after {clock.Elapsed}, before the hub's Retry-After of 1 s");
+        Assert.Equal(2, _hub.RequestCount(HubRoute.DirectSend));
+        Assert.NotNull(receipt.Value.NotificationId);
+    }
+
+    [Fact]
+    public async Task A_fault_that_persists_fails_with_the_last_status_after_the_configured_retries()
+    {
+        _hub.AnswerForRoute(HubRoute.DirectSend, 503);
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Client().SendDirectNotificationAsync("apple", Body, null, "h"));
+
+        Assert.Equal(503, error.Status);
+        Assert.Equal(3, _hub.RequestCount(HubRoute.DirectSend));
+    }
+
+    [Fact]
+    public async Task A_token_signed_for_another_hub_is_rejected()
+    {
+        using var http = new HttpClient();
+        using var request = DirectSendRequest("hub", "apple");
+        request.Headers.TryAddWithoutValidation("Authorization", SharedAccessSignature.Create(
+            new Uri(_hub.Endpoint, "other-hub"), LocalNotificationHub.KeyName, _hub.Key, DateTimeOffset.UtcNow.AddHours(1)));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("InvalidAudience", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_rejected()
+    {
+        using var http = new HttpClient();
+        using var request = DirectSendRequest("hub", "apple");
+        request.Headers.TryAddWithoutValidation("Authorization", SharedAccessSignature.Create(
+            new Uri(_hub.Endpoint, "hub"), LocalNotificationHub.KeyName, _hub.Key, DateTimeOffset.UtcNow.AddSeconds(-1)));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("ExpiredToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("gcm-legacy")]
+    public async Task A_missing_or_unknown_format_is_answered_400(string? format)
+    {
+        using var http = new HttpClient();
+        using var request = Signed(DirectSendRequest("hub", format));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_hub.Received);
+    }
+
+    [Theory]
+    [InlineData("--b\r\nContent-Type: application/json\r\nContent-Disposition: inline; name=notification\r\n\r\n{}\r\n--b--\r\n")]
+    [InlineData("--b\r\nContent-Disposition: inline; name=notification\r\n\r\n{}\r\n--b\r\nContent-Disposition: inline; name=devices\r\n\r\n\"not-an-array\"\r\n--b--\r\n")]
+    [InlineData("this is not multipart at all")]
+    public async Task A_malformed_multipart_batch_is_answered_400(string body)
+    {
+        using var http = new HttpClient();
+        using var request = Signed(new HttpRequestMessage(HttpMethod.Post, new Uri(_hub.Endpoint, "hub/messages/$batch?direct&api-version=2020-06"))
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        });
+        request.Content!.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/mixed; boundary=\"b\"");
+        request.Headers.Add("ServiceBusNotification-Format", "apple");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_hub.Received);
+    }
+
+    [Fact]
+    public async Task A_raw_batch_of_more_than_a_thousand_handles_is_answered_400()
+    {
+        var devices = "[" + string.Join(',', Enumerable.Range(0, 1001).Select(i => $"\"h{i}\"")) + "]";
+        using var http = new HttpClient();
+        using var request = Signed(new HttpRequestMessage(HttpMethod.Post, new Uri(_hub.Endpoint, "hub/messages/$batch?direct&api-version=2020-06"))
+        {
+            Content = new StringContent(
+                $"--b\r\nContent-Type: application/json\r\nContent-Disposition: inline; name=notification\r\n\r\n{{}}\r\n--b\r\nContent-Type: application/json\r\nContent-Disposition: inline; name=devices\r\n\r\n{devices}\r\n--b--\r\n",
+                Encoding.UTF8),
+        });
+        request.Content!.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/mixed; boundary=\"b\"");
+        request.Headers.Add("ServiceBusNotification-Format", "apple");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 1000", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_test_send_answers_each_matching_registrations_outcome()
+    {
+        _hub.AddRegistration("apple", "good-token", "user:alice");
+        _hub.AddRegistration("apple", "gone-token", "user:alice");
+        _hub.AddRegistration("apple", "bob-token", "user:bob");
+        _hub.AnswerForHandle("gone-token", 410);
+
+        var outcome = (await Client().SendTestNotificationAsync("apple", Body, AlertHeaders, "user:alice")).Value;
+
+        Assert.Equal((1, 1), (outcome.Success, outcome.Failure));
+        Assert.Equal(["gone-token", "good-token"], outcome.Results.Select(r => r.PnsHandle).Order());
+        Assert.All(outcome.Results, r => Assert.Equal("apple", r.ApplicationPlatform));
+        Assert.Contains("successfully sent", Assert.Single(outcome.Results, r => r.PnsHandle == "good-token").Outcome, StringComparison.Ordinal);
+    }
+
+    private NotificationHubClient Client() => new(_hub.ConnectionString, "hub", FastRetries());
+
+    private static NotificationHubClientOptions FastRetries() =>
+        new() { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(20) } };
+
+    private HttpRequestMessage DirectSendRequest(string hub, string? format)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_hub.Endpoint, $"{hub}/messages/?direct&api-version=2020-06"))
+        {
+            Content = new StringContent(Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("ServiceBusNotification-DeviceHandle", "h");
+        if (format is not null)
+        {
+            request.Headers.Add("ServiceBusNotification-Format", format);
+        }
+
+        return request;
+    }
+
+    private HttpRequestMessage Signed(HttpRequestMessage request)
+    {
+        request.Headers.TryAddWithoutValidation("Authorization", SharedAccessSignature.Create(
+            new Uri(_hub.Endpoint, "hub"), LocalNotificationHub.KeyName, _hub.Key, DateTimeOffset.UtcNow.AddHours(1)));
+        return request;
+    }
+}
