@@ -13,6 +13,12 @@ public sealed class PushQueueOptions
     public int MaxDeliveryAttempts { get; set; } = 5;
 
     /// <summary>
+    /// How long a queued envelope waits for delivery before it expires (Service Bus: dead-lettered, so its pings show as
+    /// failed). A ping is a "sync now" nudge: a day outlasts an outage without waking devices for week-old news.
+    /// </summary>
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
     /// Run the in-process queue consumer. Defaults to on when no Functions host runs the app (standalone), off under
     /// the host, whose trigger delivers instead.
     /// </summary>

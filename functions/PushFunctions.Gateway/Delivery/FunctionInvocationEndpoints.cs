@@ -14,12 +14,15 @@ namespace PushFunctions.Gateway.Delivery;
 public static class FunctionInvocationEndpoints
 {
     public const string StorageQueueFunction = "DeliverFromQueue";
+    public const string ServiceBusFunction = "DeliverFromServiceBus";
     public const string MessageBinding = "message";
 
     public static void MapFunctionInvocationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/" + StorageQueueFunction, (HttpRequest request, EnvelopeProcessor processor, IOptions<PushQueueOptions> options, CancellationToken cancellationToken) =>
             InvokeAsync(request, processor, "DequeueCount", options.Value.MaxDeliveryAttempts, cancellationToken));
+        app.MapPost("/" + ServiceBusFunction, (HttpRequest request, EnvelopeProcessor processor, IOptions<PushQueueOptions> options, CancellationToken cancellationToken) =>
+            InvokeAsync(request, processor, "DeliveryCount", options.Value.MaxDeliveryAttempts, cancellationToken));
     }
 
     public static async Task<IResult> InvokeAsync(

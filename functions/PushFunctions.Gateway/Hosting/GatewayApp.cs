@@ -77,6 +77,8 @@ public static class GatewayApp
         services.AddSingleton<IPingQueue>(sp => sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.Transport switch
         {
             PushQueueTransport.StorageQueue => sp.GetRequiredService<StoragePingQueue>(),
+            PushQueueTransport.ServiceBus => ServiceBusPingQueue.FromSettings(
+                name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], sp.GetRequiredService<IOptions<PushQueueOptions>>()),
             var other => throw new InvalidOperationException($"PushQueue:Transport {other} is not available in this build."),
         });
         services.AddKeyedSingleton<QueueClient>(StorageQueueConsumer.PoisonQueueKey, (sp, _) =>
