@@ -39,6 +39,8 @@ module vault 'br/public:avm/res/key-vault/vault:0.13.3' = {
     // `azd up` of the same environment; turn it on for production environments.
     enablePurgeProtection: false
     softDeleteRetentionInDays: 7
+    // Reached over its public endpoint: by App Service for the Key Vault references, by the postprovision hook.
+    publicNetworkAccess: 'Enabled'
   }
 }
 

@@ -45,7 +45,7 @@ var queueAndTableRoles = concat(
 var appStorageRoles = concat(enableBlob ? [roles.storageBlobDataOwner] : [], queueAndTableRoles)
 var userStorageRoles = concat(enableBlob ? [roles.storageBlobDataContributor] : [], queueAndTableRoles)
 
-var developerGrants = allowUserIdentityPrincipal && !empty(userPrincipalId)
+var developerGrants = allowUserIdentityPrincipal
 
 var storageGrants = concat(
   grants(identityPrincipalId, 'ServicePrincipal', appStorageRoles),

@@ -36,15 +36,6 @@ param authenticatorMode string
 param deviceLoginUrl string
 param appLoginUrl string
 
-var skuTiers = {
-  B1: 'Basic'
-  B2: 'Basic'
-  B3: 'Basic'
-  S1: 'Standard'
-  S2: 'Standard'
-  S3: 'Standard'
-}
-
 var relaySettings = {
   Relay__Secret: relaySecretReference
   Relay__Authenticator__Mode: authenticatorMode
@@ -52,24 +43,28 @@ var relaySettings = {
 }
 
 // Delegate mode asks an existing RhoConnect server; built-in mode reads the users the gateway stores.
-var delegateSettings = authenticatorMode == 'Delegate'
-  ? {
-      Relay__Authenticator__DeviceLoginUrl: deviceLoginUrl
-      Relay__Authenticator__AppLoginUrl: appLoginUrl
-    }
-  : {}
+var delegateSettings = authenticatorMode != 'Delegate'
+  ? {}
+  : empty(deviceLoginUrl) || empty(appLoginUrl)
+      ? fail('Delegate mode needs both relayDeviceLoginUrl and relayAppLoginUrl (RELAY_DEVICE_LOGIN_URL, RELAY_APP_LOGIN_URL).')
+      : {
+          Relay__Authenticator__DeviceLoginUrl: deviceLoginUrl
+          Relay__Authenticator__AppLoginUrl: appLoginUrl
+        }
 
-module plan 'br/public:avm/res/web/serverfarm:0.1.1' = {
+// 0.4.1 takes the SKU by name and lets zone redundancy be turned off (a single relay instance is the point);
+// the gateway's FC1 plan stays on 0.1.1, the version the Flex Consumption quickstarts deploy with.
+module plan 'br/public:avm/res/web/serverfarm:0.4.1' = {
   name: 'relay-plan'
   params: {
     name: planName
     location: location
     tags: tags
-    sku: {
-      name: skuName
-      tier: skuTiers[skuName]
-    }
+    kind: 'linux'
     reserved: true
+    skuName: skuName
+    skuCapacity: 1
+    zoneRedundant: false
   }
 }
 
