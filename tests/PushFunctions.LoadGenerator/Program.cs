@@ -1,8 +1,15 @@
 using PushFunctions.LoadGenerator;
+using PushFunctions.LoadGenerator.Gateway;
+
+if (args.Length > 0 && GatewayBenchCommands.Handles(args[0]))
+{
+    return await GatewayBenchCommands.RunAsync(args[0], args[1..], Console.Out);
+}
 
 if (args.Length == 0 || args[0] != "relay")
 {
     await Console.Error.WriteLineAsync(RelayBenchmarkOptions.Usage);
+    await Console.Error.WriteLineAsync(GatewayBenchCommands.Usage);
     return 2;
 }
 

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using PushFunctions.Azure.Queues;
+
+namespace PushFunctions.LoadGenerator.Gateway;
+
+/// <summary>
+/// Baseline for the ingest benchmark: how many messages per second Azurite's queue takes from one client at the
+/// concurrency the gateway uses, measured in the same run as the gateway.
+/// </summary>
+public static class AzuriteQueueBaseline
+{
+    public static async Task<double> RunAsync(string connectionString, TimeSpan duration, int concurrency)
+    {
+        var queue = new QueueClient(connectionString, "baseline-" + Guid.NewGuid().ToString("N")[..12]);
+        await queue.CreateIfNotExistsAsync();
+        // About the size of a one-ping envelope.
+        var message = "{\"id\":\"" + Guid.NewGuid().ToString("N") + "\",\"pings\":[{\"id\":\"x-0\",\"user_ids\":[\"user1\"],\"notification\":{\"message\":\"Hello user\",\"vibrate\":\"2000\",\"sources\":[\"all\"]}}]}";
+        var sent = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                await queue.SendMessageAsync(message);
+                Interlocked.Increment(ref sent);
+            }
+        }));
+        var rate = sent / clock.Elapsed.TotalSeconds;
+        await queue.DeleteIfExistsAsync();
+        return rate;
+    }
+}
