@@ -21,20 +21,21 @@ if ([string]::IsNullOrEmpty($notificationHubsConnectionString)) {
         "then run 'azd hooks run postprovision' again.")
 }
 
+# Every value a string: an unset variable becomes "" rather than null.
 $values = [ordered]@{
     'FUNCTIONS_WORKER_RUNTIME'                      = 'custom'
-    'AzureWebJobsStorage__accountName'              = $env:AZURE_STORAGE_ACCOUNT_NAME
-    'ServiceBusConnection__fullyQualifiedNamespace' = $env:SERVICEBUS_FULLY_QUALIFIED_NAMESPACE
+    'AzureWebJobsStorage__accountName'              = "$env:AZURE_STORAGE_ACCOUNT_NAME"
+    'ServiceBusConnection__fullyQualifiedNamespace' = "$env:SERVICEBUS_FULLY_QUALIFIED_NAMESPACE"
     'PushQueue__Transport'                          = 'ServiceBus'
-    'PushQueue__QueueName'                          = $env:SERVICEBUS_QUEUE_NAME
-    'PushQueue__MaxDeliveryAttempts'                = $env:SERVICEBUS_MAX_DELIVERY_COUNT
+    'PushQueue__QueueName'                          = "$env:SERVICEBUS_QUEUE_NAME"
+    'PushQueue__MaxDeliveryAttempts'                = "$env:SERVICEBUS_MAX_DELIVERY_COUNT"
     'AzureWebJobs.DeliverFromQueue.Disabled'        = 'true'
-    'RhoConnect__ApiTokens'                         = $env:RHOCONNECT_API_TOKENS
-    'RhoConnect__SessionSecret'                     = $env:RHOCONNECT_SESSION_SECRET
+    'RhoConnect__ApiTokens'                         = "$env:RHOCONNECT_API_TOKENS"
+    'RhoConnect__SessionSecret'                     = "$env:RHOCONNECT_SESSION_SECRET"
     'NotificationHubs__ConnectionString'            = "$notificationHubsConnectionString"
-    'NotificationHubs__HubName'                     = $env:NOTIFICATIONHUBS_HUB_NAME
+    'NotificationHubs__HubName'                     = "$env:NOTIFICATIONHUBS_HUB_NAME"
     'Rps__RelayUrl'                                 = "$env:SERVICE_RELAY_URL"
-    'Rps__AppName'                                  = $env:RPS_APP_NAME
+    'Rps__AppName'                                  = "$env:RPS_APP_NAME"
     'Rps__AppPassword'                              = "$env:RELAY_APP_PASSWORD"
     'APPLICATIONINSIGHTS_CONNECTION_STRING'         = "$env:APPLICATIONINSIGHTS_CONNECTION_STRING"
 }
