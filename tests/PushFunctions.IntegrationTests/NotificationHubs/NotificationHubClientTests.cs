@@ -71,6 +71,7 @@ public sealed class NotificationHubClientTests : IAsyncLifetime
 
         Assert.Equal(401, error.Status);
         Assert.Contains("InvalidSignature", NotificationHubFailure.Detail(error), StringComparison.Ordinal);
+        Assert.Equal(1, _hub.RequestCount(HubRoute.DirectSend));
         Assert.Empty(_hub.Received);
     }
 

@@ -73,7 +73,7 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     public string ConnectionStringWithKey(string key) =>
         $"Endpoint={Endpoint};SharedAccessKeyName={KeyName};SharedAccessKey={key}";
 
-    /// <summary>Requests (accepted or not) that reached a route after passing authentication.</summary>
+    /// <summary>Requests that reached a route, whatever the answer (unauthenticated ones included).</summary>
     public int RequestCount(HubRoute route) => _requests.GetValueOrDefault(route);
 
     /// <summary>Any request addressed to <paramref name="handle"/> gets <paramref name="status"/> for the next <paramref name="times"/> requests.</summary>
@@ -120,6 +120,7 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             return;
         }
 
+        _requests.AddOrUpdate(route, 1, (_, n) => n + 1);
         var resource = $"{Endpoint.GetLeftPart(UriPartial.Authority)}{request.Path.Value}";
         var rejection = SasTokenCheck.Reject(request.Headers.Authorization, resource, KeyName, Key, DateTimeOffset.UtcNow);
         if (rejection is not null)
@@ -128,7 +129,6 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             return;
         }
 
-        _requests.AddOrUpdate(route, 1, (_, n) => n + 1);
         if (!_hubs.Contains(hub))
         {
             await ErrorAsync(context, 404, $"The messaging entity '{hub}' could not be found.");
