@@ -149,6 +149,41 @@ internal sealed partial class BicepFile
         return ObjectAt(structure.IndexOf('{', start));
     }
 
+    /// <summary>
+    /// The first problem with the file's brackets: an unclosed string, or a closing bracket that does not match the
+    /// last one opened. Null when every bracket pairs up.
+    /// </summary>
+    public string? BracketProblem()
+    {
+        var open = new Stack<(char Bracket, int Position)>();
+        for (var position = 0; position < structure.Length; position++)
+        {
+            var c = structure[position];
+            if (c is '{' or '[' or '(')
+            {
+                open.Push((c, position));
+            }
+            else if (c is '}' or ']' or ')')
+            {
+                var expected = c switch { '}' => '{', ']' => '[', _ => '(' };
+                if (open.Count == 0 || open.Pop().Bracket != expected)
+                {
+                    return $"unmatched '{c}' on line {LineOf(position)}";
+                }
+            }
+        }
+
+        return open.Count > 0 ? $"'{open.Peek().Bracket}' on line {LineOf(open.Peek().Position)} is never closed" : null;
+    }
+
+    /// <summary>The names after <c>{symbol}.outputs.</c>: what this file reads from a module's outputs.</summary>
+    public IReadOnlySet<string> OutputsReadFrom(string symbol) =>
+        Regex.Matches(Text, $@"\b{Regex.Escape(symbol)}\.outputs\.(?<name>[A-Za-z_]\w*)")
+            .Select(match => match.Groups["name"].Value)
+            .ToHashSet(StringComparer.Ordinal);
+
+    private int LineOf(int position) => Text.AsSpan(0, position).Count('\n') + 1;
+
     /// <summary>The value of a one-line <c>var</c> when <paramref name="expression"/> names one, else the expression itself.</summary>
     public string Resolve(string expression)
     {

@@ -41,6 +41,27 @@ public sealed class ModuleTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(BicepFiles))]
+    public void Every_bracket_pairs_up(string file)
+    {
+        Assert.Null(InfrastructureFiles.Bicep(file).BracketProblem());
+    }
+
+    [Theory]
+    [MemberData(nameof(BicepFiles))]
+    public void Every_output_read_from_a_local_module_is_declared_by_it(string file)
+    {
+        var bicep = InfrastructureFiles.Bicep(file);
+        foreach (var module in bicep.Modules.Where(module => module.IsLocalFile))
+        {
+            var declared = BicepFile.Load(Path.Combine(Path.GetDirectoryName(bicep.Path)!, module.Reference)).OutputNames;
+            var undeclared = bicep.OutputsReadFrom(module.Symbol).Except(declared, StringComparer.Ordinal);
+
+            Assert.True(!undeclared.Any(), $"{file}: {module.Symbol} has no output {string.Join(", ", undeclared)}");
+        }
+    }
+
     [Fact]
     public void Main_deploys_at_subscription_scope_and_tags_everything_with_the_environment_name()
     {
