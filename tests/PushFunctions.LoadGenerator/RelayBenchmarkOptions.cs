@@ -6,7 +6,7 @@ namespace PushFunctions.LoadGenerator;
 public sealed record RelayBenchmarkOptions
 {
     public const string Usage = """
-        usage: PushFunctions.LoadGenerator relay [--relay URL] [--storage CONNECTION_STRING] [--pid RELAY_PID]
+        usage: PushFunctions.LoadGenerator relay [--relay URL] [--storage|--connection CONNECTION_STRING] [--pid RELAY_PID]
                [--polls 10000] [--rate 100] [--latency-seconds 30] [--durable-seconds 15] [--concurrency 32]
                [--durable-devices 256] [--setup-concurrency 64] [--user bench] [--password P] [--users-table Users]
                [--app benchapp] [--app-password P]
@@ -63,7 +63,7 @@ public sealed record RelayBenchmarkOptions
                 options = args[i] switch
                 {
                     "--relay" => options with { Relay = new Uri(value) },
-                    "--storage" => options with { Storage = value },
+                    "--storage" or "--connection" => options with { Storage = value },
                     "--pid" => options with { RelayPid = Number(value) },
                     "--polls" => options with { Polls = Number(value) },
                     "--rate" => options with { Rate = Number(value) },

@@ -6,6 +6,7 @@ namespace PushFunctions.Relay.Endpoints;
 /// <summary>
 /// Maps the protocol's few paths by segment count and method. Anything else (wrong method, wrong number of segments,
 /// empty segments such as <c>/instanceId/</c>, unknown paths, a query on <c>/instanceId</c>) is 403, as in the original.
+/// <c>GET /healthz</c> is the one addition.
 /// </summary>
 public sealed partial class RelayRouter(
     InstanceEndpoints instances,
@@ -34,6 +35,10 @@ public sealed partial class RelayRouter(
             ("registrations", 4, "DELETE") => registrations.DeleteAsync(context, segments[2], segments[3], segments[4]),
             ("nextMessage", 2, "GET") => nextMessage.PollAsync(context, segments[2]),
             ("messageQueue", 2, "POST") => messageQueue.PostAsync(context, segments[2]),
+
+            // Not part of the protocol: for App Service health checks and scripts waiting for startup. The server only
+            // listens once the state is loaded, so answering at all means ready.
+            ("healthz", 1, "GET") => Healthy(context),
             _ => null,
         };
 
@@ -58,6 +63,12 @@ public sealed partial class RelayRouter(
             context.Response.Clear();
             Answers.Status(context, StatusCodes.Status503ServiceUnavailable);
         }
+    }
+
+    private static Task Healthy(HttpContext context)
+    {
+        Answers.Status(context, StatusCodes.Status200OK);
+        return Task.CompletedTask;
     }
 
     // Only the route's first segment is logged: the others are instance ids and tokens.

@@ -28,6 +28,8 @@ public sealed class RoutingTests(RelayFixture fixture) : IClassFixture<RelayFixt
     [InlineData("GET", "/unknown")]
     [InlineData("HEAD", "/instanceId/abc")]
     [InlineData("OPTIONS", "/instanceId")]
+    [InlineData("POST", "/healthz")]
+    [InlineData("GET", "/healthz/x")]
     public async Task Wrong_methods_segments_and_unknown_routes_are_403_with_an_empty_body(string method, string path)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -37,5 +39,13 @@ public sealed class RoutingTests(RelayFixture fixture) : IClassFixture<RelayFixt
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Get_healthz_answers_200_for_health_checks()
+    {
+        using var response = await fixture.Client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
