@@ -9,12 +9,9 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/azurite.sh
 source "$repo_root/scripts/lib/azurite.sh"
+# shellcheck source=scripts/lib/dotnet.sh
+source "$repo_root/scripts/lib/dotnet.sh"
 cd "$repo_root"
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-export DOTNET_GENERATE_ASPNET_CERTIFICATE=false
-# MSBuild keeps worker nodes alive after a build to reuse them; in CI they would outlive the run.
-export MSBUILDDISABLENODEREUSE=1
 
 mapfile -t test_projects < <(grep -rliE --include='*.csproj' '<IsTestProject>[[:space:]]*true[[:space:]]*</IsTestProject>' tests | sort)
 ((${#test_projects[@]} > 0)) || pf_die "no test project (IsTestProject true) under tests/"
@@ -24,7 +21,6 @@ pf_step "Building PushFunctions.sln (Release)"
 pf_run dotnet restore PushFunctions.sln -v minimal || pf_die "dotnet restore failed"
 pf_run dotnet build PushFunctions.sln -c Release --no-restore -v minimal || pf_die "the build failed"
 
-# shellcheck disable=SC2119 # no ports: Azurite picks free ones
 azurite_start
 pf_step "Azurite listening on 127.0.0.1 (blob $AZURITE_BLOB_PORT, queue $AZURITE_QUEUE_PORT, table $AZURITE_TABLE_PORT)"
 

@@ -3,14 +3,15 @@
 # every script uses. Source it (it sources processes.sh, whose traps stop Azurite on exit).
 #
 #   azurite_ensure_installed          install the Azurite pinned in scripts/package-lock.json when missing
-#   azurite_start [BLOB QUEUE TABLE]  start Azurite in memory on 127.0.0.1, on these ports (failing with a
-#                                     message naming a port that is taken) or else on free ones, wait until
-#                                     all three accept connections, then set and export:
+#   azurite_start                     start Azurite in memory on 127.0.0.1 on free ports, wait until all
+#                                     three accept connections, then set and export:
 #       AZURITE_BIN, PUSHFUNCTIONS_AZURITE    the azurite executable
 #       AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT
 #       AZURITE_CONNECTION_STRING, PUSHFUNCTIONS_TEST_STORAGE
 #                                             connection string with explicit endpoints
 #       AZURITE_PID, AZURITE_LOG
+#   azurite_start_on_ports BLOB QUEUE TABLE
+#                                     the same on the given ports, failing with a message naming a taken one
 #   azurite_stop                      stop it now (otherwise it stops when the script exits)
 
 # shellcheck source=scripts/lib/processes.sh
@@ -39,14 +40,6 @@ azurite_ensure_installed() {
 azurite_start() {
   [[ -z $AZURITE_PID ]] || pf_die "Azurite is already running (pid $AZURITE_PID)"
   azurite_ensure_installed
-  if (($# == 3)); then
-    pf_require_free_port "$1" "Azurite blob"
-    pf_require_free_port "$2" "Azurite queue"
-    pf_require_free_port "$3" "Azurite table"
-    azurite_launch "$1" "$2" "$3" || azurite_fail "Azurite exited while starting"
-    return 0
-  fi
-  (($# == 0)) || pf_die "azurite_start takes no ports or exactly three (blob queue table)"
   local attempt ports
   for attempt in 1 2 3; do
     ports=$(pf_free_ports 3)
@@ -56,6 +49,15 @@ azurite_start() {
     pf_step "Azurite could not start on ports $ports (attempt $attempt); retrying on other ports"
   done
   azurite_fail "Azurite kept exiting while starting"
+}
+
+azurite_start_on_ports() {
+  [[ -z $AZURITE_PID ]] || pf_die "Azurite is already running (pid $AZURITE_PID)"
+  azurite_ensure_installed
+  pf_require_free_port "$1" "Azurite blob"
+  pf_require_free_port "$2" "Azurite queue"
+  pf_require_free_port "$3" "Azurite table"
+  azurite_launch "$1" "$2" "$3" || azurite_fail "Azurite exited while starting"
 }
 
 # Returns 1 when Azurite exits before it listens, so that the caller can retry on other ports.

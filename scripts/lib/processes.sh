@@ -10,6 +10,7 @@
 #   pf_step MESSAGE...                 print a progress line
 #   pf_on_exit COMMAND [ARG...]        run COMMAND when the script exits (last registered runs first)
 #   pf_start_background LOG DIR CMD... start CMD in DIR, output to LOG; its pid is left in PF_STARTED_PID
+#   pf_track PID                       stop PID (a background job of the script) and its descendants on exit
 #   pf_run CMD...                      run CMD to completion; like a foreground command, but SIGTERM stops it at once
 #   pf_stop PID                        stop PID and all its descendants now (TERM, then KILL after a grace period)
 #   pf_is_running PID                  true while PID is alive (a zombie counts as gone)
@@ -46,7 +47,11 @@ pf_start_background() {
   # exec keeps the pid of the subshell the pid of the command itself.
   (cd "$dir" && exec "$@") >"$log" 2>&1 &
   PF_STARTED_PID=$!
-  PF_BACKGROUND_PIDS+=("$PF_STARTED_PID")
+  pf_track "$PF_STARTED_PID"
+}
+
+pf_track() {
+  PF_BACKGROUND_PIDS+=("$1")
 }
 
 # Bash runs a trap only after the current foreground command has finished, so a SIGTERM would
@@ -54,7 +59,7 @@ pf_start_background() {
 pf_run() {
   "$@" &
   local pid=$! status=0
-  PF_BACKGROUND_PIDS+=("$pid")
+  pf_track "$pid"
   wait "$pid" || status=$?
   pf_forget "$pid"
   return "$status"
@@ -150,7 +155,7 @@ PY
 
 pf_require_free_port() {
   local port=$1 what=$2
-  python3 - "$port" <<'PY' || pf_die "port $port ($what) is already in use on 127.0.0.1; stop whatever listens there and retry"
+  python3 - "$port" 2>/dev/null <<'PY' || pf_die "port $port ($what) is already in use on 127.0.0.1; stop whatever listens there and retry"
 import socket, sys
 with socket.socket() as s:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

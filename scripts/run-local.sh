@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Runs the gateway on this machine against an in-memory Azurite, ready for curl:
+#   scripts/run-local.sh
+# The first run creates local.settings.json (git-ignored) from local.settings.sample.json with a fresh
+# development API token. Every "Values" entry reaches the apps as an environment variable unless the
+# environment already sets it: the environment wins. Azurite listens on its default ports 10000-10002
+# so that "UseDevelopmentStorage=true" works, the gateway on http://127.0.0.1:7071. Ctrl-C stops all.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/azurite.sh
+source "$repo_root/scripts/lib/azurite.sh"
+# shellcheck source=scripts/lib/apps.sh
+source "$repo_root/scripts/lib/apps.sh"
+cd "$repo_root"
+
+gateway_url=http://127.0.0.1:7071
+settings_file=$repo_root/local.settings.json
+sample_file=$repo_root/local.settings.sample.json
+APP_LOG_DIR=$repo_root/artifacts/run-local
+
+create_local_settings() {
+  pf_step "Creating local.settings.json with a new development API token"
+  # Owner-only permissions: the file holds the token and, once filled in, the hub and relay secrets.
+  python3 - "$sample_file" "$settings_file" <<'PY'
+import json, os, secrets, sys
+sample, target = sys.argv[1:3]
+with open(sample, encoding="utf-8") as f:
+    settings = json.load(f)
+settings["Values"]["RhoConnect__ApiTokens"] = secrets.token_hex(16)
+with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as f:
+    json.dump(settings, f, indent=2)
+    f.write("\n")
+PY
+}
+
+# Fills app_environment with VARIABLE=VALUE for every Values entry the environment does not set.
+# The apps get them through `env`, which also carries names bash cannot export
+# (e.g. "AzureWebJobs.DeliverFromServiceBus.Disabled").
+read_local_settings() {
+  local entries
+  entries=$(mktemp)
+  pf_on_exit rm -f "$entries"
+  python3 - "$settings_file" >"$entries" <<'PY' || pf_die "local.settings.json could not be read (see above); fix it or delete it to start over"
+import json, os, sys
+try:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        values = json.load(f).get("Values", {})
+except (OSError, ValueError, AttributeError) as error:
+    sys.exit(f"{sys.argv[1]}: {error}")
+for name, value in values.items():
+    if name in os.environ:
+        continue
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif value is None:
+        value = ""
+    elif not isinstance(value, str):
+        value = json.dumps(value)
+    sys.stdout.write(f"{name}={value}\0")
+PY
+  mapfile -d '' -t app_environment <"$entries"
+}
+
+# The first of the configured tokens (comma-separated), wherever it was configured.
+api_token() {
+  local tokens=${RhoConnect__ApiTokens:-} entry
+  for entry in "${app_environment[@]}"; do
+    [[ $entry == RhoConnect__ApiTokens=* ]] && tokens=${entry#*=}
+  done
+  tokens=${tokens%%,*}
+  printf '%s' "${tokens//[[:space:]]/}"
+}
+
+print_try_it() {
+  local token
+  token=$(api_token)
+  if [[ -z $token ]]; then
+    printf 'warning: no API token configured (RhoConnect__ApiTokens); every call will answer 422\n' >&2
+    token=TOKEN
+  fi
+  cat <<TEXT
+
+PushFunctions is running: gateway $gateway_url, Azurite blob/queue/table on 127.0.0.1:10000-10002.
+Follow the logs with: tail -f $APP_LOG_DIR/*.log. Press Ctrl-C to stop everything.
+
+Create user1, then register a device for it (the first answer carries the client id):
+  curl -X POST -H "X-RhoConnect-API-TOKEN: $token" -H "Content-Type: application/json" --data '{"attributes":{"login":"user1","password":"secret"}}' $gateway_url/rc/v1/users
+  curl -X POST -H "X-RhoConnect-API-TOKEN: $token" --data "user_id=user1" $gateway_url/rc/v1/clients
+  curl -X POST -H "X-RhoConnect-API-TOKEN: $token" --data "user_id=user1&device_type=ANDROID&device_push_type=rhoconnect_push&device_pin=DEVICE_PIN&device_app_id=com.example.app" $gateway_url/rc/v1/clients/CLIENT_ID/register
+
+Ping user1 (the answer carries the ping id):
+  curl -X POST -H "X-RhoConnect-API-TOKEN: $token" --data "user_id=user1&message=Hello+user&sources[]=all&vibrate=2000" $gateway_url/rc/v1/users/ping
+
+Follow the ping's delivery:
+  curl -H "X-RhoConnect-API-TOKEN: $token" $gateway_url/rc/v1/pings/PING_ID
+
+TEXT
+}
+
+[[ -f $settings_file ]] || create_local_settings
+read_local_settings
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+
+azurite_start_on_ports 10000 10001 10002
+app_start gateway functions/PushFunctions.Gateway "$gateway_url" "${app_environment[@]}"
+# Further apps start here the same way, e.g. the RPS relay, once it serves /healthz:
+#   app_start relay functions/PushFunctions.Relay http://127.0.0.1:8675 "${app_environment[@]}"
+
+print_try_it
+app_wait_for_any_exit
