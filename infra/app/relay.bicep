@@ -90,6 +90,7 @@ module site 'br/public:avm/res/web/site:0.15.1' = {
       alwaysOn: true
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      healthCheckPath: '/healthz'
     }
     appSettingsKeyValuePairs: union(identitySettings, relaySettings, delegateSettings)
   }
