@@ -13,8 +13,9 @@ public class ServiceBusClient
     /// <summary>The Entra ID scope of the Service Bus data plane, for every namespace.</summary>
     public const string DataPlaneScope = "https://servicebus.azure.net/.default";
 
-    private readonly HttpPipeline _pipeline;
-    private readonly int _maxMessageSizeInBytes;
+    private readonly ServiceBusClientOptions _options;
+    private readonly Func<Uri, HttpPipelinePolicy> _authentication;
+    private readonly string? _entityPath;
 
     /// <summary>A client for the namespace and key of a connection string (<c>Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...</c>).</summary>
     public ServiceBusClient(string connectionString, ServiceBusClientOptions? options = null)
@@ -26,7 +27,7 @@ public class ServiceBusClient
     /// <param name="credential">Tokens for <see cref="DataPlaneScope"/>; Azure.Core sends them over https only.</param>
     /// <param name="options">Retry, transport and size limit.</param>
     public ServiceBusClient(string fullyQualifiedNamespace, TokenCredential credential, ServiceBusClientOptions? options = null)
-        : this(NamespaceEndpoint(fullyQualifiedNamespace), options ?? new ServiceBusClientOptions(), new BearerTokenAuthenticationPolicy(credential, DataPlaneScope))
+        : this(NamespaceEndpoint(fullyQualifiedNamespace), options ?? new ServiceBusClientOptions(), _ => new BearerTokenAuthenticationPolicy(credential, DataPlaneScope), entityPath: null)
     {
     }
 
@@ -34,28 +35,22 @@ public class ServiceBusClient
     /// <param name="credential">A shared access policy's name and key.</param>
     /// <param name="options">Retry, transport and size limit.</param>
     public ServiceBusClient(string fullyQualifiedNamespace, AzureNamedKeyCredential credential, ServiceBusClientOptions? options = null)
-        : this(NamespaceEndpoint(fullyQualifiedNamespace), credential, options ?? new ServiceBusClientOptions())
+        : this(NamespaceEndpoint(fullyQualifiedNamespace), options ?? new ServiceBusClientOptions(), SharedAccessSignature(credential), entityPath: null)
     {
     }
 
     private ServiceBusClient(ServiceBusConnectionString connectionString, ServiceBusClientOptions options)
-        : this(connectionString.Endpoint, connectionString.Credential, options)
+        : this(connectionString.Endpoint, options, SharedAccessSignature(connectionString.Credential), connectionString.EntityPath)
     {
     }
 
-    private ServiceBusClient(Uri endpoint, AzureNamedKeyCredential credential, ServiceBusClientOptions options)
-        : this(endpoint, options, new ServiceBusSharedAccessSignaturePolicy(credential, endpoint))
-    {
-    }
-
-    private ServiceBusClient(Uri endpoint, ServiceBusClientOptions options, HttpPipelinePolicy authentication)
+    private ServiceBusClient(Uri endpoint, ServiceBusClientOptions options, Func<Uri, HttpPipelinePolicy> authentication, string? entityPath)
     {
         Endpoint = endpoint;
         FullyQualifiedNamespace = endpoint.Authority;
-        _maxMessageSizeInBytes = options.MaxMessageSizeInBytes;
-        var pipelineOptions = new HttpPipelineOptions(options) { RequestFailedDetailsParser = ServiceBusErrorDetailsParser.Instance };
-        pipelineOptions.PerRetryPolicies.Add(authentication);
-        _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
+        _options = options;
+        _authentication = authentication;
+        _entityPath = entityPath;
     }
 
     /// <summary>The namespace's REST endpoint, ending in '/'.</summary>
@@ -63,7 +58,28 @@ public class ServiceBusClient
 
     public string FullyQualifiedNamespace { get; }
 
-    public ServiceBusSender CreateSender(string queueOrTopicName) => new(this, queueOrTopicName, _pipeline, _maxMessageSizeInBytes);
+    /// <exception cref="ArgumentException">The connection string names another queue (its EntityPath): its key works for that one only.</exception>
+    public ServiceBusSender CreateSender(string queueOrTopicName)
+    {
+        if (_entityPath is not null && !string.Equals(_entityPath, queueOrTopicName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"The connection string is for '{_entityPath}', not '{queueOrTopicName}'.", nameof(queueOrTopicName));
+        }
+
+        return new ServiceBusSender(this, queueOrTopicName, entity =>
+        {
+            var pipelineOptions = new HttpPipelineOptions(_options) { RequestFailedDetailsParser = ServiceBusErrorDetailsParser.Instance };
+            pipelineOptions.PerRetryPolicies.Add(_authentication(entity));
+            return HttpPipelineBuilder.Build(pipelineOptions);
+        }, _options.MaxMessageSizeInBytes);
+    }
+
+    /// <summary>A SAS token is signed for the entity it is used on, so a key scoped to one queue works as well as a namespace key.</summary>
+    private static Func<Uri, HttpPipelinePolicy> SharedAccessSignature(AzureNamedKeyCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return entity => new ServiceBusSharedAccessSignaturePolicy(credential, entity);
+    }
 
     private static Uri NamespaceEndpoint(string fullyQualifiedNamespace)
     {

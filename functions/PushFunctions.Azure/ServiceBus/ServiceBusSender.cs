@@ -17,7 +17,7 @@ public partial class ServiceBusSender
     private readonly HttpPipeline _pipeline;
     private readonly int _maxMessageSizeInBytes;
 
-    internal ServiceBusSender(ServiceBusClient client, string entityPath, HttpPipeline pipeline, int maxMessageSizeInBytes)
+    internal ServiceBusSender(ServiceBusClient client, string entityPath, Func<Uri, HttpPipeline> buildPipeline, int maxMessageSizeInBytes)
     {
         ArgumentNullException.ThrowIfNull(entityPath);
         if (!EntityPathPattern().IsMatch(entityPath))
@@ -27,8 +27,9 @@ public partial class ServiceBusSender
 
         FullyQualifiedNamespace = client.FullyQualifiedNamespace;
         EntityPath = entityPath;
-        Uri = new Uri(client.Endpoint, entityPath + "/messages");
-        _pipeline = pipeline;
+        var entity = new Uri(client.Endpoint, entityPath);
+        Uri = new Uri(entity.AbsoluteUri + "/messages");
+        _pipeline = buildPipeline(entity);
         _maxMessageSizeInBytes = maxMessageSizeInBytes;
     }
 

@@ -9,7 +9,7 @@ using Azure.Core.Pipeline;
 namespace PushFunctions.Azure.ServiceBus;
 
 /// <summary>
-/// Signs each try with a Service Bus SAS token for the whole namespace:
+/// Signs each try with a Service Bus SAS token for one entity (a queue or topic URI):
 /// <c>SharedAccessSignature sr={url-encoded resource}&amp;sig={url-encoded base64 HMAC-SHA256 of "resource\nexpiry"}&amp;se={expiry}&amp;skn={key name}</c>.
 /// A token lasts an hour and is renewed five minutes before it expires.
 /// </summary>
@@ -24,12 +24,12 @@ internal sealed class ServiceBusSharedAccessSignaturePolicy : HttpPipelineSynchr
     private readonly Lock _gate = new();
     private (string Token, DateTimeOffset ExpiresOn)? _current;
 
-    public ServiceBusSharedAccessSignaturePolicy(AzureNamedKeyCredential credential, Uri namespaceEndpoint, TimeProvider? time = null)
+    public ServiceBusSharedAccessSignaturePolicy(AzureNamedKeyCredential credential, Uri resource, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        ArgumentNullException.ThrowIfNull(namespaceEndpoint);
+        ArgumentNullException.ThrowIfNull(resource);
         _credential = credential;
-        _resource = namespaceEndpoint.AbsoluteUri;
+        _resource = resource.AbsoluteUri;
         _time = time ?? TimeProvider.System;
     }
 

@@ -27,6 +27,15 @@ public sealed class ServiceBusConnectionStringTests
         Assert.Equal("pings", parsed.EntityPath);
     }
 
+    [Fact]
+    public void A_connection_string_of_one_queue_makes_senders_for_that_queue_only()
+    {
+        var client = new ServiceBusClient($"Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};EntityPath=pings");
+
+        Assert.Equal(new Uri("https://contoso.servicebus.windows.net/pings/messages"), client.CreateSender("pings").Uri);
+        Assert.Throws<ArgumentException>(() => client.CreateSender("other"));
+    }
+
     [Theory]
     [InlineData("SharedAccessKeyName=send;SharedAccessKey=" + Key)]
     [InlineData("Endpoint=ftp://contoso/;SharedAccessKeyName=send;SharedAccessKey=" + Key)]
