@@ -28,17 +28,16 @@ public sealed class ServiceBusPingQueue : IPingQueue
     private readonly Queue<PendingSend> _waiting = new();
     private int _requestsInFlight;
 
-    public ServiceBusPingQueue(ServiceBusSender sender, IOptions<PushQueueOptions> options, int maxMessageSizeInBytes = ServiceBusClientOptions.StandardTierMaxMessageSizeInBytes)
+    public ServiceBusPingQueue(ServiceBusSender sender, IOptions<PushQueueOptions> options)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(options);
         _sender = sender;
         _timeToLive = options.Value.TimeToLive;
-        MaxEnvelopeBytes = maxMessageSizeInBytes - PropertiesAllowance;
     }
 
     /// <summary>An envelope travels alone as one message when it does not fit a batch, so a message's limit bounds it.</summary>
-    public int MaxEnvelopeBytes { get; }
+    public int MaxEnvelopeBytes => ServiceBusClientOptions.StandardTierMaxMessageSizeInBytes - PropertiesAllowance;
 
     /// <summary>The namespace, from the Functions-style "ServiceBusConnection" settings the trigger reads too.</summary>
     public static ServiceBusPingQueue FromSettings(Func<string, string?> lookup, IOptions<PushQueueOptions> options)
