@@ -69,6 +69,8 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         await stopPolling.CancelAsync();
         await polling;
         Report($"relay at the end: {finalMemory?.ToString() ?? "not read"}; poll errors {pollErrors}, poll timeouts {timedOutPolls}");
+        Report($"load generator: {ProcessMemory.Read(Environment.ProcessId)}, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms in total " +
+            $"({GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2)");
 
         var memoryMet = finalMemory is null || finalMemory.PeakResidentKiB / 1024.0 <= MaxResidentMiB;
         var latencyMet = p99 <= MaxP99Milliseconds;
