@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security;
@@ -192,9 +193,10 @@ public sealed class LocalNotificationHub : IAsyncDisposable
         var headers = request.Headers
             .Where(h => !h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var receivedAt = Stopwatch.GetTimestamp();
         foreach (var handle in parsed.Handles!)
         {
-            _received.Enqueue(new ReceivedNotification(hub, route, format, headers, parsed.ContentType!, parsed.Body!, handle, notificationId));
+            _received.Enqueue(new ReceivedNotification(hub, route, format, headers, parsed.ContentType!, parsed.Body!, handle, notificationId, receivedAt));
         }
 
         context.Response.StatusCode = 201;

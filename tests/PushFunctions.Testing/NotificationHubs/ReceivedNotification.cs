@@ -9,6 +9,7 @@ namespace PushFunctions.Testing.NotificationHubs;
 /// <param name="Body">The notification body, decoded as UTF-8.</param>
 /// <param name="Handle">The device handle it was addressed to.</param>
 /// <param name="NotificationId">The id the hub answered in Location.</param>
+/// <param name="ReceivedTimestamp">When the hub accepted it, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</param>
 public sealed record ReceivedNotification(
     string Hub,
     HubRoute Route,
@@ -17,4 +18,5 @@ public sealed record ReceivedNotification(
     string ContentType,
     string Body,
     string Handle,
-    string NotificationId);
+    string NotificationId,
+    long ReceivedTimestamp);
