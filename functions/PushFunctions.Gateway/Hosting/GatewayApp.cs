@@ -109,8 +109,9 @@ public static class GatewayApp
         services.AddSingleton<SessionCookie>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<ChannelHealthCheck>("channels");
 
-        var inProcess = configuration.GetValue<bool?>($"{PushQueueOptions.Section}:{nameof(PushQueueOptions.InProcessConsumer)}") ?? !underFunctionsHost;
-        if (inProcess)
+        // The in-process consumer reads the Storage queue; with Service Bus only the Functions host's trigger delivers.
+        var queueOptions = configuration.GetSection(PushQueueOptions.Section).Get<PushQueueOptions>() ?? new PushQueueOptions();
+        if ((queueOptions.InProcessConsumer ?? !underFunctionsHost) && queueOptions.Transport == PushQueueTransport.StorageQueue)
         {
             services.AddHostedService<StorageQueueConsumer>();
         }

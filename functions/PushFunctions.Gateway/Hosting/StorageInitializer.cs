@@ -14,7 +14,10 @@ public sealed partial class StorageInitializer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!await TryCreateAsync(cancellationToken))
+        // Bounded: a storage endpoint that accepts connections but does not answer must not hold up start-up.
+        using var firstTry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        firstTry.CancelAfter(TimeSpan.FromSeconds(10));
+        if (!await TryCreateAsync(firstTry.Token))
         {
             _ = RetryAsync();
         }
@@ -58,7 +61,7 @@ public sealed partial class StorageInitializer(
                 queue.EnsureExistsAsync(cancellationToken));
             return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             LogStorageUnavailable(logger, e);
             return false;

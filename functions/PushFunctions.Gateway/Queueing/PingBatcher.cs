@@ -115,8 +115,8 @@ public sealed partial class PingBatcher : BackgroundService
             }
             else
             {
-                // Too large for one message: the body goes into the same transaction as the pings' status rows,
-                // which must land before the message that points at it.
+                // Too large for one message: the body goes into the envelope's record, which must land before
+                // the message that points at it.
                 await _status.RecordAcceptedAsync(envelope, body, CancellationToken.None);
                 var reference = PingEnvelopeJson.Serialize(new PingEnvelope(envelopeId, [], Stored: true));
                 await _queue.SendAsync(new QueuedEnvelope(envelopeId, reference), CancellationToken.None);
@@ -139,8 +139,8 @@ public sealed partial class PingBatcher : BackgroundService
     }
 
     /// <summary>
-    /// The status rows are a convenience for GET /rc/v1/pings: the queue is what makes a ping accepted. If only the
-    /// rows fail, the ping is still delivered and delivery writes them.
+    /// The envelope record serves GET /rc/v1/pings until delivery starts: the queue is what makes a ping accepted.
+    /// If only the record fails, the ping is still delivered and delivery writes its status.
     /// </summary>
     private async Task RecordAcceptedAsync(PingEnvelope envelope)
     {
