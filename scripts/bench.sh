@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Benchmarks on this machine, each figure printed beside a baseline measured in the same run
+# (these machines are noisy: compare ratios, not absolute numbers across runs).
+#   scripts/bench.sh ingest    POST /rc/v1/users/ping with wrk; Azurite's own queue write rate and a trivial
+#                              endpoint of the same server as baselines; queued pings counted afterwards;
+#                              end-to-end latency ping -> recorded log-channel send at light load
+#   scripts/bench.sh fanout    one ping to 30,000 native devices (deep) and to 10,000 users (wide) through a
+#                              local Notification Hubs server, against Azurite partition reads
+#   scripts/bench.sh relay     10,000 held long polls, POST -> poll answer latency, durable message rate
+#   scripts/bench.sh all       all of the above
+# Loopback only; every load is bounded in time. Results and how to read them: docs/benchmarks.md.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/azurite.sh
+source "$repo_root/scripts/lib/azurite.sh"
+# shellcheck source=scripts/lib/apps.sh
+source "$repo_root/scripts/lib/apps.sh"
+cd "$repo_root"
+
+APP_LOG_DIR=$repo_root/artifacts/bench
+BENCH_SECONDS=${BENCH_SECONDS:-15}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
+export BENCH_API_TOKEN=bench-token-$RANDOM$RANDOM
+
+ensure_tools() {
+  if ! command -v wrk >/dev/null; then
+    pf_step "Installing wrk (Debian package)"
+    if [[ $(id -u) -eq 0 ]]; then
+      apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null || pf_die "could not install wrk"
+    else
+      pf_die "wrk is not installed: sudo apt-get install wrk"
+    fi
+  fi
+  # Thousands of sockets (wrk connections, held long polls).
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  azurite_ensure_installed
+  pf_step "Building the load generator (Release)"
+  pf_run dotnet build tests/PushFunctions.LoadGenerator -c Release -v minimal --nologo || pf_die "building the load generator failed"
+  load_generator=$(dotnet msbuild tests/PushFunctions.LoadGenerator -getProperty:TargetPath -p:Configuration=Release)
+}
+
+load() { dotnet "$load_generator" "$@"; }
+
+# Prints "requests_per_second p50_ms p99_ms completed non_2xx" from a wrk --latency report on stdin.
+wrk_figures() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /requests in/ { completed = $1 } /Non-2xx/ { non2xx = $NF } /^Requests\/sec/ { rps = $2 }
+    END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, completed, non2xx + 0 }'
+}
+
+bench_ingest() {
+  local queue=bench-ingest-$RANDOM port
+  port=$(pf_free_ports 1)
+  local url=http://127.0.0.1:$port
+
+  # Each phase gets a fresh Azurite: its queues slow down as they fill, and one phase's leftovers
+  # would slow the next.
+  azurite_start
+  pf_step "Baseline: Azurite's own queue write rate (32 concurrent writers, 10 s)"
+  local azurite_rate
+  azurite_rate=$(load azurite-queue --connection "$AZURITE_CONNECTION_STRING" --seconds 10 --concurrency 32 | awk '{print $2}')
+  azurite_stop
+  azurite_start
+
+  # No consumer: every accepted ping stays on the queue to be counted.
+  app_start gateway functions/PushFunctions.Gateway "$url" \
+    AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" RhoConnect__ApiTokens="$BENCH_API_TOKEN" \
+    PushQueue__QueueName="$queue" PushQueue__InProcessConsumer=false Logging__LogLevel__Default=Warning
+
+  pf_step "Warm-up (3 s)"
+  wrk -t2 -c"$BENCH_CONNECTIONS" -d3s -s scripts/bench/ping.lua "$url/rc/v1/users/ping" >/dev/null
+  pf_step "Baseline: trivial endpoint of the same server (GET /healthz/live, ${BENCH_SECONDS} s)"
+  local trivial
+  trivial=$(wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency "$url/healthz/live" | wrk_figures)
+  pf_step "Drain the warm-up pings"
+  load count-queued --connection "$AZURITE_CONNECTION_STRING" --queue "$queue" >/dev/null
+
+  pf_step "POST /rc/v1/users/ping (${BENCH_CONNECTIONS} connections, ${BENCH_SECONDS} s)"
+  local pings
+  pings=$(wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s scripts/bench/ping.lua "$url/rc/v1/users/ping" | tee "$APP_LOG_DIR/wrk-ping.txt" | wrk_figures)
+  pf_step "Counting the pings on the queue"
+  local counted
+  counted=$(load count-queued --connection "$AZURITE_CONNECTION_STRING" --queue "$queue")
+  pf_stop "${APP_PIDS[gateway]}"
+  azurite_stop
+  azurite_start
+
+  pf_step "End-to-end latency at light load (20 pings/s, one at a time, in-process consumer)"
+  app_start gateway-e2e functions/PushFunctions.Gateway "$url" \
+    AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" RhoConnect__ApiTokens="$BENCH_API_TOKEN" \
+    PushQueue__QueueName="$queue-e2e" Logging__LogLevel__Default=Warning
+  local e2e
+  e2e=$(load e2e --gateway "$url" --token "$BENCH_API_TOKEN" --count 200 --per-second 20)
+  pf_stop "${APP_PIDS[gateway-e2e]}"
+
+  read -r rps p50 p99 completed non2xx <<<"$pings"
+  read -r trivial_rps trivial_p50 trivial_p99 _ _ <<<"$trivial"
+  local queued accepted=$((completed - non2xx))
+  queued=$(awk '/^queued_pings/ {print $2}' <<<"$counted")
+  printf '\n== ingest ==\n'
+  printf '%-44s %12s   %s\n' "measure" "value" "baseline (same run)"
+  printf '%-44s %12s   %s\n' "accepted pings/s (target >= 5,000)" "$rps" "trivial endpoint: $trivial_rps req/s; Azurite queue: $azurite_rate writes/s"
+  printf '%-44s %12s   %s\n' "ping p50 / p99 latency ms (p99 target <= 50)" "$p50 / $p99" "trivial endpoint: $trivial_p50 / $trivial_p99"
+  printf '%-44s %12s   %s\n' "pings answered 200 / non-2xx" "$accepted / $non2xx" ""
+  printf '%-44s %12s   %s\n' "pings found queued (>= answered 200)" "$queued" "$(awk '/^queued_messages/ {print $2}' <<<"$counted") queue messages: $(awk -v q="$queued" -v m="$(awk '/^queued_messages/ {print $2}' <<<"$counted")" 'BEGIN { if (m > 0) printf "%.1f", q / m }') pings per message"
+  printf '%-44s %12s   %s\n' "end-to-end p50 / p95 ms (p50 target <= 100)" "$(awk '/e2e_p50/ {print $2}' <<<"$e2e") / $(awk '/e2e_p95/ {print $2}' <<<"$e2e")" "$(awk '/e2e_pings/ {print $2}' <<<"$e2e") pings, one at a time"
+  if ((queued < accepted)); then
+    pf_die "$((accepted - queued)) pings answered 200 were not found on the queue"
+  fi
+}
+
+bench_fanout() {
+  azurite_start
+  load fanout --connection "$AZURITE_CONNECTION_STRING"
+}
+
+bench_relay() {
+  azurite_start
+  load relay --connection "$AZURITE_CONNECTION_STRING"
+}
+
+ensure_tools
+mkdir -p "$APP_LOG_DIR"
+case ${1:-} in
+  ingest) bench_ingest ;;
+  fanout) bench_fanout ;;
+  relay) bench_relay ;;
+  all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
