@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PushFunctions.Azure.NotificationHubs;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Core.Payloads;
+using PushFunctions.Gateway.Health;
 
 namespace PushFunctions.Gateway.Channels.NotificationHubs;
 
@@ -12,17 +13,18 @@ namespace PushFunctions.Gateway.Channels.NotificationHubs;
 /// payload and sent as direct batches of up to 1,000 handles; a hub that refuses batch send (Free tier) gets direct
 /// sends one by one from then on. Throttling and server faults are retried by the client's pipeline (back-off with
 /// jitter, Retry-After honoured); every other answer is final for the device. Credentials rejected by a hub fail that
-/// hub's remaining devices of the ping at once, are logged once, and turn /healthz unhealthy.
+/// hub's remaining devices of the ping at once, are logged once, and turn /healthz unhealthy (<see cref="ChannelHealth"/>)
+/// until a send to that hub is accepted again.
 /// </summary>
 public sealed partial class NotificationHubsChannel : IDeliveryChannel
 {
     private readonly NotificationHubsOptions _options;
-    private readonly NotificationHubsHealth _health;
+    private readonly ChannelHealth _health;
     private readonly ILogger<NotificationHubsChannel> _logger;
     private readonly NotificationHubConnectionString _connection;
     private readonly ConcurrentDictionary<string, HubSender> _hubs = new(StringComparer.OrdinalIgnoreCase);
 
-    public NotificationHubsChannel(IOptions<NotificationHubsOptions> options, NotificationHubsHealth health, ILogger<NotificationHubsChannel> logger)
+    public NotificationHubsChannel(IOptions<NotificationHubsOptions> options, ChannelHealth health, ILogger<NotificationHubsChannel> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -71,7 +73,7 @@ public sealed partial class NotificationHubsChannel : IDeliveryChannel
         name,
         new NotificationHubClientOptions { Retry = { MaxRetries = _options.MaxRetries, Delay = _options.RetryDelay } })));
 
-    internal void OnAccepted(HubSender hub) => _health.Accepted(hub.Name);
+    internal void OnAccepted(HubSender hub) => _health.ReportWorking(HealthKey(hub));
 
     internal void OnBatchRefused(HubSender hub, RequestFailedException e)
     {
@@ -84,9 +86,14 @@ public sealed partial class NotificationHubsChannel : IDeliveryChannel
     internal void OnCredentialsRejected(HubSender hub, RequestFailedException e)
     {
         var detail = NotificationHubFailure.Detail(e) ?? $"status {e.Status}";
-        _health.CredentialsRejected(hub.Name, detail);
-        LogCredentialsRejected(_logger, hub.Name, _connection.SharedAccessKeyName, e.Status, detail);
+        // Logged when the problem appears, not again for every ping while it lasts; /healthz keeps reporting it.
+        if (_health.ReportProblem(HealthKey(hub), $"{NotificationHubsReasons.CredentialsRejected} ({e.Status}: {detail})"))
+        {
+            LogCredentialsRejected(_logger, hub.Name, _connection.SharedAccessKeyName, e.Status, detail);
+        }
     }
+
+    private string HealthKey(HubSender hub) => $"{Name} hub {hub.Name}";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification hub {Hub} refused direct batch send ({Status}: {Detail}); sending to its devices one by one from now on")]
     private static partial void LogBatchRefused(ILogger logger, string hub, int status, string? detail);

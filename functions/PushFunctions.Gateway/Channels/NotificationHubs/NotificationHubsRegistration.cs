@@ -1,11 +1,12 @@
 using PushFunctions.Core.Delivery;
+using PushFunctions.Gateway.Health;
 
 namespace PushFunctions.Gateway.Channels.NotificationHubs;
 
-/// <summary>Adds the Notification Hubs channel, its options and its health check when a connection string is configured.</summary>
+/// <summary>Adds the Notification Hubs channel and its options when a connection string is configured; its health is reported through <see cref="ChannelHealth"/>.</summary>
 public static class NotificationHubsRegistration
 {
-    /// <summary>Call before the log channel is registered: channels are tried in registration order.</summary>
+    /// <summary>Call after <see cref="ChannelHealth"/> and before the log channel are registered: channels are tried in registration order.</summary>
     public static IServiceCollection AddNotificationHubsChannel(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -16,10 +17,8 @@ public static class NotificationHubsRegistration
         }
 
         services.Configure<NotificationHubsOptions>(section);
-        services.AddSingleton<NotificationHubsHealth>();
         services.AddSingleton<NotificationHubsChannel>();
         services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<NotificationHubsChannel>());
-        services.AddHealthChecks().AddCheck<NotificationHubsHealthCheck>("notification-hubs");
         return services;
     }
 }
