@@ -1,4 +1,6 @@
+using System.IO.Pipelines;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace PushFunctions.ConformanceTests.Ping;
@@ -67,13 +69,23 @@ public sealed class RequestBodyTests(GatewayFixture fixture) : IClassFixture<Gat
     public async Task A_chunked_body_over_64_KiB_is_413(string contentType)
     {
         var body = contentType == RawContent.JsonType ? JsonBodyOf(LimitBytes + 1) : "user_id=someone&padding=" + new string('x', LimitBytes);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Route) { Content = RawContent.Of(body, contentType) };
-        request.Headers.Add("X-RhoConnect-API-TOKEN", Testing.Gateway.GatewayHost.ApiToken);
-        request.Headers.TransferEncodingChunked = true;
+        using var request = await ChunkedRequestAsync(body, contentType);
 
         using var response = await fixture.Client.SendAsync(request);
 
         await Answers.RejectedAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Theory]
+    [InlineData(RawContent.JsonType, "{\"user_id\":\"someone\"}")]
+    [InlineData(RawContent.FormType, "user_id=someone")]
+    public async Task A_small_chunked_body_is_read(string contentType, string body)
+    {
+        using var request = await ChunkedRequestAsync(body, contentType);
+
+        using var response = await fixture.Client.SendAsync(request);
+
+        await Answers.AcceptedAsync(response);
     }
 
     [Theory]
@@ -145,6 +157,21 @@ public sealed class RequestBodyTests(GatewayFixture fixture) : IClassFixture<Gat
         var payload = await fixture.DeliveredPayloadAsync(await Answers.AcceptedAsync(response), device);
         Assert.Equal("multipart", payload.GetProperty("aps").GetProperty("alert").GetString());
         Assert.Equal(["Product", "Customer"], payload.GetProperty("do_sync").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    /// <summary>A stream of unknown length makes HttpClient send the body chunked, without a Content-Length.</summary>
+    private static async Task<HttpRequestMessage> ChunkedRequestAsync(string body, string contentType)
+    {
+        // No writer pause: the whole body is written before anything reads it.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(body));
+        await pipe.Writer.CompleteAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, Route) { Content = new StreamContent(pipe.Reader.AsStream()) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Add("X-RhoConnect-API-TOKEN", Testing.Gateway.GatewayHost.ApiToken);
+        request.Headers.TransferEncodingChunked = true;
+        Assert.Null(request.Content.Headers.ContentLength);
+        return request;
     }
 
     /// <summary>A valid ping body of exactly <paramref name="bytes"/> bytes, padded with an ignored parameter.</summary>
