@@ -49,8 +49,8 @@ public static class FanoutBenchmark
         try
         {
             var seeding = Stopwatch.StartNew();
-            var deep = await FanoutSeeder.SeedAsync(users, "deep", deepUsers, deepDevices, cancellationToken);
-            var wide = await FanoutSeeder.SeedAsync(users, "wide", wideUsers, wideDevices, cancellationToken);
+            var deep = await FanoutSeeder.SeedAsync(users, "deep-", deepUsers, deepDevices, cancellationToken);
+            var wide = await FanoutSeeder.SeedAsync(users, string.Empty, wideUsers, wideDevices, cancellationToken);
             Report(output, $"seeded {deepUsers} × {deepDevices} and {wideUsers} × {wideDevices} devices in {seeding.Elapsed.TotalSeconds:0.0} s");
 
             await using var gateway = await GatewayHost.StartAsync(reuse: new Dictionary<string, string?>
