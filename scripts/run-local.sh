@@ -15,19 +15,28 @@ source "$repo_root/scripts/lib/apps.sh"
 cd "$repo_root"
 
 gateway_url=http://127.0.0.1:7071
+# The original RhoConnect Push Service's port.
+relay_url=http://127.0.0.1:8675
 settings_file=$repo_root/local.settings.json
 sample_file=$repo_root/local.settings.sample.json
 APP_LOG_DIR=$repo_root/artifacts/run-local
 
 create_local_settings() {
-  pf_step "Creating local.settings.json with a new development API token"
+  pf_step "Creating local.settings.json with a new development API token and fresh development secrets"
   # Owner-only permissions: the file holds the token and, once filled in, the hub and relay secrets.
   python3 - "$sample_file" "$settings_file" <<'PY'
 import json, os, secrets, sys
 sample, target = sys.argv[1:3]
 with open(sample, encoding="utf-8") as f:
     settings = json.load(f)
-settings["Values"]["RhoConnect__ApiTokens"] = secrets.token_hex(16)
+values = settings["Values"]
+values["RhoConnect__ApiTokens"] = secrets.token_hex(16)
+values["RhoConnect__SessionSecret"] = secrets.token_hex(32)
+values["Relay__Secret"] = secrets.token_hex(32)
+# The gateway's app credentials for the relay, and the relay's record of them: one generated password.
+app_password = secrets.token_hex(16)
+values["Rps__AppPassword"] = app_password
+values["Relay__Apps__" + values["Rps__AppName"]] = app_password
 with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as f:
     json.dump(settings, f, indent=2)
     f.write("\n")
@@ -81,19 +90,23 @@ print_try_it() {
   fi
   cat <<TEXT
 
-PushFunctions is running: gateway $gateway_url, Azurite blob/queue/table on 127.0.0.1:10000-10002.
+PushFunctions is running: gateway $gateway_url, RPS relay $relay_url, Azurite blob/queue/table on 127.0.0.1:10000-10002.
 Follow the logs with: tail -f $APP_LOG_DIR/*.log. Press Ctrl-C to stop everything.
 
 Create user1, then register a device for it (the first answer carries the client id):
   curl -X POST -H "X-RhoConnect-API-TOKEN: $token" -H "Content-Type: application/json" --data '{"attributes":{"login":"user1","password":"secret"}}' $gateway_url/rc/v1/users
   curl -X POST -H "X-RhoConnect-API-TOKEN: $token" --data "user_id=user1" $gateway_url/rc/v1/clients
-  curl -X POST -H "X-RhoConnect-API-TOKEN: $token" --data "user_id=user1&device_type=ANDROID&device_push_type=rhoconnect_push&device_pin=DEVICE_PIN&device_app_id=com.example.app" $gateway_url/rc/v1/clients/CLIENT_ID/register
+  curl -X POST -H "X-RhoConnect-API-TOKEN: $token" --data "user_id=user1&device_type=APPLE&device_pin=DEVICE_TOKEN&device_app_id=com.example.app" $gateway_url/rc/v1/clients/CLIENT_ID/register
 
 Ping user1 (the answer carries the ping id):
   curl -X POST -H "X-RhoConnect-API-TOKEN: $token" --data "user_id=user1&message=Hello+user&sources[]=all&vibrate=2000" $gateway_url/rc/v1/users/ping
 
 Follow the ping's delivery:
   curl -H "X-RhoConnect-API-TOKEN: $token" $gateway_url/rc/v1/pings/PING_ID
+
+Or watch a push arrive on a simulated enterprise device (RPS long poll); in another terminal, after creating user1:
+  dotnet run --project functions/PushFunctions.DeviceSimulator -- --relay $relay_url --gateway $gateway_url --user user1 --password secret --app rhodesapp
+then ping user1 as above: the device prints the message.
 
 TEXT
 }
@@ -104,8 +117,7 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 azurite_start_on_ports 10000 10001 10002
 app_start gateway functions/PushFunctions.Gateway "$gateway_url" "${app_environment[@]}"
-# Further apps start here the same way, e.g. the RPS relay, once it serves /healthz:
-#   app_start relay functions/PushFunctions.Relay http://127.0.0.1:8675 "${app_environment[@]}"
+app_start relay functions/PushFunctions.Relay "$relay_url" "${app_environment[@]}"
 
 print_try_it
 app_wait_for_any_exit
