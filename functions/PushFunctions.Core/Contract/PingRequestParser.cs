@@ -29,7 +29,7 @@ public static class PingRequestParser
     {
         users = [];
         error = "user_id is required";
-        if (!parameters.TryGetValue("user_id", out var value))
+        if (!parameters.TryGetValue("user_id", out var value) || value.Kind == ParameterKind.Null)
         {
             return false;
         }
