@@ -119,7 +119,14 @@ bench_fanout() {
 
 bench_relay() {
   azurite_start
-  load relay --connection "$AZURITE_CONNECTION_STRING"
+  local port
+  port=$(pf_free_ports 1)
+  app_start relay functions/PushFunctions.Relay "http://127.0.0.1:$port" \
+    AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Relay__Secret="bench-relay-secret-$RANDOM$RANDOM-0123456789abcdef" \
+    Relay__Authenticator__Mode=BuiltIn Relay__Apps__benchapp=bench-app-password Logging__LogLevel__Default=Warning
+  load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "${APP_PIDS[relay]}" \
+    --app benchapp --app-password bench-app-password
+  pf_stop "${APP_PIDS[relay]}"
 }
 
 ensure_tools

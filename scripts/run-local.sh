@@ -32,7 +32,10 @@ with open(sample, encoding="utf-8") as f:
 values = settings["Values"]
 values["RhoConnect__ApiTokens"] = secrets.token_hex(16)
 values["RhoConnect__SessionSecret"] = secrets.token_hex(32)
+# The relay's settings live in the same file (run-local starts both apps from it); the sample holds only the
+# gateway's, which is what the Functions host reads.
 values["Relay__Secret"] = secrets.token_hex(32)
+values["Relay__Authenticator__Mode"] = "BuiltIn"
 # The gateway's app credentials for the relay, and the relay's record of them: one generated password.
 app_password = secrets.token_hex(16)
 values["Rps__AppPassword"] = app_password

@@ -1,4 +1,5 @@
 using PushFunctions.LoadGenerator;
+using PushFunctions.LoadGenerator.Fanout;
 using PushFunctions.LoadGenerator.Gateway;
 
 if (args.Length > 0 && GatewayBenchCommands.Handles(args[0]))
@@ -6,10 +7,16 @@ if (args.Length > 0 && GatewayBenchCommands.Handles(args[0]))
     return await GatewayBenchCommands.RunAsync(args[0], args[1..], Console.Out);
 }
 
+if (args.Length == 3 && args[0] == "fanout" && args[1] == "--connection")
+{
+    return await FanoutBenchmark.RunAsync(args[2], Console.Out, CancellationToken.None);
+}
+
 if (args.Length == 0 || args[0] != "relay")
 {
     await Console.Error.WriteLineAsync(RelayBenchmarkOptions.Usage);
     await Console.Error.WriteLineAsync(GatewayBenchCommands.Usage);
+    await Console.Error.WriteLineAsync(FanoutBenchmark.Usage);
     return 2;
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using PushFunctions.Core.Delivery;
@@ -8,33 +9,24 @@ namespace PushFunctions.Azure.Stores;
 /// <summary>The compact stored form of device outcomes (short keys: a chunk row holds hundreds of them).</summary>
 internal static class OutcomeJson
 {
-    public static int EstimateBytes(DeviceOutcome outcome) =>
-        64 + (2 * (outcome.Key.Length + outcome.UserId.Length + (outcome.ClientId?.Length ?? 0)
-            + (outcome.Reason?.Length ?? 0) + (outcome.NotificationId?.Length ?? 0)));
-
-    public static string Serialize(IReadOnlyList<DeviceOutcome> outcomes)
+    /// <summary>One outcome as a JSON object; a chunk row's text is such objects joined into an array.</summary>
+    public static string Serialize(DeviceOutcome outcome)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartArray();
-            foreach (var o in outcomes)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("k", o.Key);
-                writer.WriteString("u", o.UserId);
-                WriteOptional(writer, "c", o.ClientId);
-                WriteOptional(writer, "p", o.Platform?.ToString());
-                writer.WriteString("s", o.Status.ToString());
-                WriteOptional(writer, "r", o.Reason);
-                WriteOptional(writer, "n", o.NotificationId);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            writer.WriteStartObject();
+            writer.WriteString("k", outcome.Key);
+            writer.WriteString("u", outcome.UserId);
+            WriteOptional(writer, "c", outcome.ClientId);
+            WriteOptional(writer, "p", outcome.Platform?.ToString());
+            writer.WriteString("s", outcome.Status.ToString());
+            WriteOptional(writer, "r", outcome.Reason);
+            WriteOptional(writer, "n", outcome.NotificationId);
+            writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public static IEnumerable<DeviceOutcome> Deserialize(string json)

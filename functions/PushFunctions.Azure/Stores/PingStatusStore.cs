@@ -19,8 +19,12 @@ public sealed class PingStatusStore(TableClient pings)
 {
     private const string EnvelopeRowKey = "envelope";
     private const int TransactionLimit = 100;
-    // A string property holds at most 64 KiB (32 K UTF-16 units); binary properties too. Stay well inside.
+    // A string property holds at most 64 KiB, i.e. 32 K UTF-16 units: stay inside with room to spare.
+    private const int MaxChunkChars = 30_000;
+    // Binary properties hold 64 KiB too.
     private const int MaxChunkBytes = 60_000;
+    // A transaction's body may be 4 MiB; leave room for the multipart framing.
+    private const int MaxTransactionBytes = 3 * 1024 * 1024;
     private const int MaxBodyProperties = 15;
 
     public TableClient Table => pings;
@@ -101,39 +105,48 @@ public sealed class PingStatusStore(TableClient pings)
     public async Task RecordOutcomesAsync(PingId id, IReadOnlyList<DeviceOutcome> outcomes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
-        var rows = new List<TableTransactionAction>();
-        var chunk = new List<DeviceOutcome>();
-        var chunkBytes = 0;
-        foreach (var outcome in outcomes)
+        var rows = new List<(TableEntity Row, int Bytes)>();
+        var chunk = new StringBuilder("[");
+        foreach (var json in outcomes.Select(OutcomeJson.Serialize))
         {
-            var size = OutcomeJson.EstimateBytes(outcome);
-            if (chunk.Count > 0 && chunkBytes + size > MaxChunkBytes)
+            if (chunk.Length > 1 && chunk.Length + json.Length + 1 > MaxChunkChars)
             {
-                rows.Add(ChunkRow(id, chunk));
-                chunk = [];
-                chunkBytes = 0;
+                rows.Add(ChunkRow(id, chunk.Append(']').ToString()));
+                chunk.Clear().Append('[');
             }
 
-            chunk.Add(outcome);
-            chunkBytes += size;
+            chunk.Append(chunk.Length > 1 ? "," : string.Empty).Append(json);
         }
 
-        if (chunk.Count > 0)
+        if (chunk.Length > 1)
         {
-            rows.Add(ChunkRow(id, chunk));
+            rows.Add(ChunkRow(id, chunk.Append(']').ToString()));
         }
 
         if (rows.Count == 1)
         {
             // One row needs no transaction, and a plain insert is several times cheaper (markedly so on Azurite).
-            await pings.AddEntityAsync(rows[0].Entity, cancellationToken);
+            await pings.AddEntityAsync(rows[0].Row, cancellationToken);
             return;
         }
 
-        foreach (var batch in rows.Chunk(TransactionLimit))
+        // A transaction holds at most 100 entities and 4 MiB.
+        var batch = new List<TableTransactionAction>();
+        var batchBytes = 0;
+        foreach (var (row, bytes) in rows)
         {
-            await pings.SubmitTransactionAsync(batch, cancellationToken);
+            if (batch.Count == TransactionLimit || (batch.Count > 0 && batchBytes + bytes > MaxTransactionBytes))
+            {
+                await pings.SubmitTransactionAsync(batch, cancellationToken);
+                batch = [];
+                batchBytes = 0;
+            }
+
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+            batchBytes += bytes;
         }
+
+        await pings.SubmitTransactionAsync(batch, cancellationToken);
     }
 
     public Task CompleteAsync(PingId id, CancellationToken cancellationToken = default) =>
@@ -205,11 +218,9 @@ public sealed class PingStatusStore(TableClient pings)
         await pings.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
     }
 
-    private static TableTransactionAction ChunkRow(PingId id, IReadOnlyList<DeviceOutcome> outcomes) =>
-        new(TableTransactionActionType.Add, new TableEntity(id.EnvelopeId, SummaryRowKey(id.Index) + "|" + Guid.CreateVersion7().ToString("N"))
-        {
-            ["Outcomes"] = OutcomeJson.Serialize(outcomes),
-        });
+    private static (TableEntity Row, int Bytes) ChunkRow(PingId id, string outcomesJson) =>
+        (new TableEntity(id.EnvelopeId, SummaryRowKey(id.Index) + "|" + Guid.CreateVersion7().ToString("N")) { ["Outcomes"] = outcomesJson },
+         Encoding.UTF8.GetByteCount(outcomesJson) + 512);
 
     private static string SummaryRowKey(int index) => index.ToString("D3", CultureInfo.InvariantCulture);
 }

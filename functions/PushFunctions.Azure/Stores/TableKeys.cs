@@ -11,7 +11,11 @@ public static class TableKeys
     /// <summary>Longest user id or login the gateway stores; longer ones can never be registered.</summary>
     public const int MaxIdLength = 256;
 
-    public static bool IsStorable(string id) => !string.IsNullOrEmpty(id) && id.Length <= MaxIdLength;
+    /// <summary>Table keys hold at most 1 KiB: an id of escaped characters can grow fivefold, so the encoded form is what counts.</summary>
+    public static bool IsStorable(string id) =>
+        !string.IsNullOrEmpty(id) && id.Length <= MaxIdLength && Encoding.UTF8.GetByteCount(Encode(id)) <= MaxKeyBytes;
+
+    private const int MaxKeyBytes = 1024;
 
     public static string Encode(string id)
     {

@@ -44,6 +44,7 @@ public static class GatewayApp
         AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
 
         var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnavailableDependencyResponder.RespondAsync });
         app.MapPingEndpoints();
         app.MapUserEndpoints();
         app.MapClientEndpoints();

@@ -63,4 +63,11 @@ public sealed class TableKeysTests
         Assert.False(TableKeys.IsStorable(""));
         Assert.False(TableKeys.IsStorable(new string('u', TableKeys.MaxIdLength + 1)));
     }
+
+    [Fact]
+    public void An_id_whose_encoded_form_exceeds_the_one_kilobyte_key_limit_is_not_storable()
+    {
+        Assert.True(TableKeys.IsStorable(new string('/', 200)));
+        Assert.False(TableKeys.IsStorable(new string('/', TableKeys.MaxIdLength)));
+    }
 }

@@ -28,8 +28,9 @@ public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHeal
         {
             response = await relay.SendMessageAsync(send.Target.Handle, Encoding.UTF8.GetBytes(send.Payload.Body), cancellationToken);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or AggregateException)
         {
+            // Azure.Core reports retries exhausted on transport failures as an AggregateException of them.
             return send.Outcome(OutcomeStatus.Failed, "relay unreachable after retries: " + e.Message);
         }
 
