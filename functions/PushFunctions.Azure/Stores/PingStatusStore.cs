@@ -123,6 +123,11 @@ public sealed class PingStatusStore(TableClient pings)
             rows.Add(ChunkRow(id, chunk.Append(']').ToString()));
         }
 
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         if (rows.Count == 1)
         {
             // One row needs no transaction, and a plain insert is several times cheaper (markedly so on Azurite).
