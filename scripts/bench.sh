@@ -20,7 +20,7 @@ cd "$repo_root"
 
 APP_LOG_DIR=$repo_root/artifacts/bench
 BENCH_SECONDS=${BENCH_SECONDS:-15}
-BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-96}
 export BENCH_API_TOKEN=bench-token-$RANDOM$RANDOM
 
 ensure_tools() {
