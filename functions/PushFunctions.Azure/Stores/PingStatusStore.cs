@@ -225,7 +225,8 @@ public sealed class PingStatusStore(TableClient pings)
 
     private static (TableEntity Row, int Bytes) ChunkRow(PingId id, string outcomesJson) =>
         (new TableEntity(id.EnvelopeId, SummaryRowKey(id.Index) + "|" + Guid.CreateVersion7().ToString("N")) { ["Outcomes"] = outcomesJson },
-         Encoding.UTF8.GetByteCount(outcomesJson) + 512);
+         // On the wire the JSON text is itself a JSON string: escaping its quotes can double it.
+         (2 * Encoding.UTF8.GetByteCount(outcomesJson)) + 512);
 
     private static string SummaryRowKey(int index) => index.ToString("D3", CultureInfo.InvariantCulture);
 }
