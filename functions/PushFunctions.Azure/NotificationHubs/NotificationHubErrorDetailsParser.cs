@@ -1,14 +1,10 @@
-using System.Xml;
-using System.Xml.Linq;
 using Azure;
 using Azure.Core;
+using PushFunctions.Azure.ServiceBus;
 
 namespace PushFunctions.Azure.NotificationHubs;
 
-/// <summary>
-/// Reads the Service Bus error body Notification Hubs answers with: <c>&lt;Error&gt;&lt;Code&gt;401&lt;/Code&gt;&lt;Detail&gt;...&lt;/Detail&gt;&lt;/Error&gt;</c>.
-/// The detail names the failure (expired token, unknown format, ...) and carries a tracking id, never the key.
-/// </summary>
+/// <summary>Reads the Service Bus error body Notification Hubs answers with (see <see cref="ServiceBusErrorBody"/>).</summary>
 internal sealed class NotificationHubErrorDetailsParser : RequestFailedDetailsParser
 {
     public static NotificationHubErrorDetailsParser Instance { get; } = new();
@@ -17,27 +13,7 @@ internal sealed class NotificationHubErrorDetailsParser : RequestFailedDetailsPa
     {
         ArgumentNullException.ThrowIfNull(response);
         data = null;
-        error = null;
-        if (response.Content is null || response.Content.ToMemory().IsEmpty)
-        {
-            return false;
-        }
-
-        try
-        {
-            var root = XElement.Parse(response.Content.ToString());
-            if (root.Name.LocalName != "Error")
-            {
-                return false;
-            }
-
-            error = new ResponseError(root.Element("Code")?.Value, root.Element("Detail")?.Value);
-            return true;
-        }
-        catch (XmlException)
-        {
-            // A body that is not the XML error leaves the status to report.
-            return false;
-        }
+        error = ServiceBusErrorBody.TryRead(response, out var code, out var detail) ? new ResponseError(code, detail) : null;
+        return error is not null;
     }
 }

@@ -1,5 +1,3 @@
-using System.Xml;
-using System.Xml.Linq;
 using Azure;
 using Azure.Core;
 
@@ -17,7 +15,7 @@ internal sealed class ServiceBusErrorDetailsParser : RequestFailedDetailsParser
     {
         ArgumentNullException.ThrowIfNull(response);
         data = null;
-        var detail = ReadDetail(response);
+        ServiceBusErrorBody.TryRead(response, out _, out var detail);
         var code = response.Status switch
         {
             400 => ServiceBusErrorCode.BadRequest,
@@ -32,23 +30,5 @@ internal sealed class ServiceBusErrorDetailsParser : RequestFailedDetailsParser
         };
         error = code is null && detail is null ? null : new ResponseError(code, detail);
         return error is not null;
-    }
-
-    private static string? ReadDetail(Response response)
-    {
-        if (response.Content is null || response.Content.ToMemory().IsEmpty)
-        {
-            return null;
-        }
-
-        try
-        {
-            return XDocument.Parse(response.Content.ToString()).Root?.Element("Detail")?.Value;
-        }
-        catch (XmlException)
-        {
-            // Not the documented error body (a proxy's page, say): the status alone still classifies the failure.
-            return null;
-        }
     }
 }
