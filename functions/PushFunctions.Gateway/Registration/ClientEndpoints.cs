@@ -110,15 +110,9 @@ public static class ClientEndpoints
     private static async Task<IResult> DeleteAsync(
         string user_id, string client_id, HttpRequest request, CallerAuthenticator authenticator, RegistrationStore registrations, CancellationToken cancellationToken)
     {
-        var (_, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
-        if (refusal is not null)
+        if (await RhoConnectApi.BeginForUserAsync(request, authenticator, user_id, cancellationToken) is { } refusal)
         {
             return refusal;
-        }
-
-        if (!caller!.MayActFor(user_id))
-        {
-            return RhoConnectApi.Forbidden;
         }
 
         return await registrations.DeleteAsync(user_id, client_id, cancellationToken) ? RhoConnectApi.Text("Client deleted") : RhoConnectApi.UnknownClient;

@@ -19,6 +19,14 @@ internal static class RhoConnectApi
         return caller is null ? (parameters, null, CallerAuthenticator.Refusal) : (parameters, caller, null);
     }
 
+    /// <summary>For routes that name their user in the path: the refusal (422, or 403 for another user's session), or null to go on.</summary>
+    public static async Task<IResult?> BeginForUserAsync(
+        HttpRequest request, CallerAuthenticator authenticator, string userId, CancellationToken cancellationToken)
+    {
+        var (_, caller, refusal) = await BeginAsync(request, authenticator, cancellationToken);
+        return refusal ?? (caller!.MayActFor(userId) ? null : Forbidden);
+    }
+
     public static IResult Text(string text, int status = StatusCodes.Status200OK) =>
         Results.Text(text, "text/plain", statusCode: status);
 

@@ -62,15 +62,9 @@ public static class UserEndpoints
     private static async Task<IResult> DeleteAsync(
         string user_id, HttpRequest request, CallerAuthenticator authenticator, UserStore users, RegistrationStore registrations, CancellationToken cancellationToken)
     {
-        var (_, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
-        if (refusal is not null)
+        if (await RhoConnectApi.BeginForUserAsync(request, authenticator, user_id, cancellationToken) is { } refusal)
         {
             return refusal;
-        }
-
-        if (!caller!.MayActFor(user_id))
-        {
-            return RhoConnectApi.Forbidden;
         }
 
         return await users.DeleteAsync(user_id, registrations, cancellationToken) ? RhoConnectApi.Text("User deleted") : RhoConnectApi.UnknownUser;
@@ -79,15 +73,9 @@ public static class UserEndpoints
     private static async Task<IResult> ListClientsAsync(
         string user_id, HttpRequest request, CallerAuthenticator authenticator, RegistrationStore registrations, CancellationToken cancellationToken)
     {
-        var (_, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
-        if (refusal is not null)
+        if (await RhoConnectApi.BeginForUserAsync(request, authenticator, user_id, cancellationToken) is { } refusal)
         {
             return refusal;
-        }
-
-        if (!caller!.MayActFor(user_id))
-        {
-            return RhoConnectApi.Forbidden;
         }
 
         var devices = await registrations.GetUserDevicesAsync(user_id, cancellationToken);
