@@ -30,6 +30,7 @@ $values = [ordered]@{
     'PushQueue__QueueName'                          = "$env:SERVICEBUS_QUEUE_NAME"
     'PushQueue__MaxDeliveryAttempts'                = "$env:SERVICEBUS_MAX_DELIVERY_COUNT"
     'AzureWebJobs.DeliverFromQueue.Disabled'        = 'true'
+    'AzureWebJobs.DeadLetteredFromServiceBus.Disabled' = 'false'
     'RhoConnect__ApiTokens'                         = "$env:RHOCONNECT_API_TOKENS"
     'RhoConnect__SessionSecret'                     = "$env:RHOCONNECT_SESSION_SECRET"
     'NotificationHubs__ConnectionString'            = "$notificationHubsConnectionString"

@@ -40,6 +40,7 @@ umask 077
     setting PushQueue__QueueName "$SERVICEBUS_QUEUE_NAME"
     setting PushQueue__MaxDeliveryAttempts "$SERVICEBUS_MAX_DELIVERY_COUNT"
     setting AzureWebJobs.DeliverFromQueue.Disabled "true"
+    setting AzureWebJobs.DeadLetteredFromServiceBus.Disabled "false"
     setting RhoConnect__ApiTokens "$RHOCONNECT_API_TOKENS"
     setting RhoConnect__SessionSecret "$RHOCONNECT_SESSION_SECRET"
     setting NotificationHubs__ConnectionString "$notification_hubs_connection_string"

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Pings;
+using PushFunctions.Core.Status;
 
 namespace PushFunctions.Gateway.Delivery;
 
@@ -79,6 +80,36 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
         }
 
         return EnvelopeOutcome.GiveUp;
+    }
+
+    /// <summary>
+    /// A message reached the dead-letter queue by a way the delivery attempts did not see (it expired before any
+    /// delivery, say): every ping of it that was not delivered is marked failed with the queue's reason.
+    /// </summary>
+    public async Task RecordDeadLetteredAsync(ReadOnlyMemory<byte> message, string reason, CancellationToken cancellationToken)
+    {
+        PingEnvelope envelope;
+        try
+        {
+            envelope = PingEnvelopeJson.Deserialize(message.Span);
+        }
+        catch (JsonException e)
+        {
+            LogMalformed(logger, e);
+            return;
+        }
+
+        var count = envelope.Stored
+            ? PingEnvelopeJson.Deserialize(await status.ReadEnvelopeBodyAsync(envelope.Id, cancellationToken)).Pings.Count
+            : envelope.Pings.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var id = new PingId(envelope.Id, i);
+            if (await status.GetAsync(id, cancellationToken) is not { State: PingState.Done or PingState.Failed })
+            {
+                await status.MarkFailedAsync(id, $"the queue dead-lettered the message before delivery completed: {reason}", cancellationToken);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A queue message is not a ping envelope; it is dead-lettered")]

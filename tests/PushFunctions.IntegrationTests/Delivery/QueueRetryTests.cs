@@ -56,6 +56,41 @@ public sealed class QueueRetryTests
     }
 
     [Fact]
+    public async Task A_message_from_the_dead_letter_queue_marks_its_undelivered_pings_failed_with_the_brokers_reason()
+    {
+        await using var gateway = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["PushQueue:InProcessConsumer"] = "false" });
+        var expired = await gateway.PingAsync(new("user_id", "late-user"), new("message", "too late"));
+        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        var message = Assert.Single(await WaitForMessagesAsync(queue));
+
+        using var response = await gateway.Client.PostAsync("/DeadLetteredFromServiceBus", new StringContent(JsonSerializer.Serialize(new
+        {
+            Data = new { message = message.MessageText },
+            Metadata = new { DeliveryCount = 0, ApplicationProperties = new { DeadLetterReason = "TTLExpiredException" } },
+        }), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var status = await gateway.WaitForPingAsync(expired, "failed");
+        Assert.Equal("the queue dead-lettered the message before delivery completed: TTLExpiredException", status.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_copy_of_a_delivered_message_leaves_its_pings_done()
+    {
+        await using var gateway = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["PushQueue:InProcessConsumer"] = "false" });
+        var pingId = await gateway.PingAsync(new("user_id", "on-time-user"), new("message", "in time"));
+        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        var message = Assert.Single(await WaitForMessagesAsync(queue));
+        using var delivered = await gateway.Client.PostAsync("/DeliverFromQueue", Invocation(message.MessageText, 1));
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+
+        using var deadLettered = await gateway.Client.PostAsync("/DeadLetteredFromServiceBus", Invocation(message.MessageText, 1));
+
+        Assert.Equal(HttpStatusCode.OK, deadLettered.StatusCode);
+        Assert.Equal("done", (await gateway.WaitForPingAsync(pingId)).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task An_invocation_without_the_trigger_data_is_refused_with_400()
     {
         await using var gateway = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["PushQueue:InProcessConsumer"] = "false" });

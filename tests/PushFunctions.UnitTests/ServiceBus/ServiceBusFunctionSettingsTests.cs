@@ -69,7 +69,9 @@ public sealed partial class ServiceBusFunctionSettingsTests
             .Select(match => match.Groups["function"].Value)
             .ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal([FunctionInvocationEndpoints.StorageQueueFunction, FunctionInvocationEndpoints.ServiceBusFunction], switches.Order());
+        Assert.Equal(
+            [FunctionInvocationEndpoints.DeadLetterFunction, FunctionInvocationEndpoints.StorageQueueFunction, FunctionInvocationEndpoints.ServiceBusFunction],
+            switches.Order());
         Assert.All(switches, function => Assert.True(File.Exists(FunctionJson(function)), $"{function} has no function folder"));
     }
 
