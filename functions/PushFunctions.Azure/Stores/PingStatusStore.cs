@@ -71,7 +71,17 @@ public sealed class PingStatusStore(TableClient pings)
             cancellationToken);
     }
 
-    public async Task<byte[]> ReadEnvelopeBodyAsync(string envelopeId, CancellationToken cancellationToken = default)
+    /// <summary>The envelope a queue message carries, or names when it was too large for one message.</summary>
+    /// <exception cref="JsonException">The message, or the stored body, is not an envelope.</exception>
+    public async Task<PingEnvelope> ReadEnvelopeAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        var envelope = PingEnvelopeJson.Deserialize(message.Span);
+        return envelope.Stored
+            ? PingEnvelopeJson.Deserialize(await ReadEnvelopeBodyAsync(envelope.Id, cancellationToken))
+            : envelope;
+    }
+
+    private async Task<byte[]> ReadEnvelopeBodyAsync(string envelopeId, CancellationToken cancellationToken)
     {
         var entity = (await pings.GetEntityAsync(envelopeId, EnvelopeRowKey, cancellationToken: cancellationToken)).Value;
         using var stream = new MemoryStream();

@@ -21,11 +21,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
         PingEnvelope envelope;
         try
         {
-            envelope = PingEnvelopeJson.Deserialize(message.Span);
-            if (envelope.Stored)
-            {
-                envelope = PingEnvelopeJson.Deserialize(await status.ReadEnvelopeBodyAsync(envelope.Id, cancellationToken));
-            }
+            envelope = await status.ReadEnvelopeAsync(message, cancellationToken);
         }
         catch (JsonException e)
         {
@@ -91,7 +87,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
         PingEnvelope envelope;
         try
         {
-            envelope = PingEnvelopeJson.Deserialize(message.Span);
+            envelope = await status.ReadEnvelopeAsync(message, cancellationToken);
         }
         catch (JsonException e)
         {
@@ -99,10 +95,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             return;
         }
 
-        var count = envelope.Stored
-            ? PingEnvelopeJson.Deserialize(await status.ReadEnvelopeBodyAsync(envelope.Id, cancellationToken)).Pings.Count
-            : envelope.Pings.Count;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < envelope.Pings.Count; i++)
         {
             var id = new PingId(envelope.Id, i);
             if (await status.GetAsync(id, cancellationToken) is not { State: PingState.Done or PingState.Failed })

@@ -2,7 +2,6 @@ using System.Text;
 using PushFunctions.Azure.Queues;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Azure.Tables;
-using PushFunctions.Core.Pings;
 
 namespace PushFunctions.LoadGenerator.Gateway;
 
@@ -28,11 +27,7 @@ public static class QueuedPingCounter
             emptyReads = 0;
             foreach (var message in batch)
             {
-                var envelope = PingEnvelopeJson.Deserialize(Encoding.UTF8.GetBytes(message.MessageText));
-                if (envelope.Stored)
-                {
-                    envelope = PingEnvelopeJson.Deserialize(await status.ReadEnvelopeBodyAsync(envelope.Id));
-                }
+                var envelope = await status.ReadEnvelopeAsync(Encoding.UTF8.GetBytes(message.MessageText));
 
                 pings += envelope.Pings.Count;
                 messages++;
