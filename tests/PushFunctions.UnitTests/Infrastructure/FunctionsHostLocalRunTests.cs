@@ -66,7 +66,7 @@ public sealed class FunctionsHostLocalRunTests
 
         Assert.True(exitCode == 0, error);
         var written = Path.Combine(package, "local.settings.json");
-        var values = ReadValues(written);
+        var values = LocalSettingsFile.ReadValues(written);
         Assert.Equal("custom", values["FUNCTIONS_WORKER_RUNTIME"]);
         Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]);
         Assert.DoesNotContain(values.Keys, name => name.StartsWith("AzureWebJobsStorage__", StringComparison.Ordinal));
@@ -116,12 +116,6 @@ public sealed class FunctionsHostLocalRunTests
         return function.RootElement.GetProperty("bindings").EnumerateArray()
             .Single(binding => binding.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal))
             .GetProperty("type").GetString()!;
-    }
-
-    private static Dictionary<string, string> ReadValues(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(value => value.Name, value => value.Value.GetString()!, StringComparer.Ordinal);
     }
 
     private static void CopyDirectory(string source, string target)
