@@ -63,7 +63,7 @@ var appQueueRoles = [
 ]
 var developerQueueRoles = [
   roles.serviceBusDataSender
-  roles.serviceBusDataOwner
+  roles.serviceBusDataReceiver
 ]
 var pushQueueGrants = concat(
   grants(identityPrincipalId, 'ServicePrincipal', appQueueRoles),
