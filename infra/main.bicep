@@ -1,6 +1,6 @@
 // PushFunctions on Azure: `azd up` provisions everything below and deploys the gateway and the relay.
-// Written against the documented resource schemas and the pinned Azure Verified Module versions; neither the
-// Bicep CLI nor Azure is reachable where this was written, so the first real `azd provision` is its compile check.
+// Compiled and linted with the Bicep CLI against the pinned Azure Verified Module versions (docs/azure.md says
+// how); only a real `azd provision` can check what Azure itself accepts.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -136,9 +136,6 @@ var names = {
   relayPlan: '${abbrs.webServerFarms}relay-${resourceToken}'
   relay: '${abbrs.webSitesAppService}relay-${resourceToken}'
 }
-
-// App settings point at secrets this way; the identity in keyVaultAccessIdentityResourceId resolves them.
-func keyVaultReference(secretUri string) string => '@Microsoft.KeyVault(SecretUri=${secretUri})'
 
 // The queue between the Ping function and delivery; the same name is the Storage queue of local runs.
 var pushQueueName = 'pings'
@@ -296,13 +293,17 @@ module relay 'app/relay.bicep' = if (relayEnabled) {
     skuName: relaySkuName
     identityId: identity.outputs.resourceId
     identitySettings: identitySettings
-    relaySecretReference: keyVaultReference(keyVault.outputs.relaySecretUri)
+    relaySecretUri: keyVault.outputs.secretUris.relaySecret
     appName: rpsAppName
-    appPasswordReference: keyVaultReference(keyVault.outputs.relayAppPasswordSecretUri)
+    appPasswordSecretUri: keyVault.outputs.secretUris.relayAppPassword
     authenticatorMode: relayAuthenticatorMode
     deviceLoginUrl: relayDeviceLoginUrl
     appLoginUrl: relayAppLoginUrl
   }
+  // The app's first start resolves its Key Vault references and reaches storage as the identity: its roles first.
+  dependsOn: [
+    rbac
+  ]
 }
 
 module gatewayPlan 'br/public:avm/res/web/serverfarm:0.1.1' = {
@@ -335,17 +336,19 @@ module gateway 'app/gateway.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     pushQueueName: serviceBus.outputs.queueName
     pushQueueMaxDeliveryAttempts: serviceBus.outputs.maxDeliveryCount
-    apiTokensReference: keyVaultReference(keyVault.outputs.apiTokensSecretUri)
-    sessionSecretReference: keyVaultReference(keyVault.outputs.sessionSecretUri)
-    notificationHubsConnectionStringReference: keyVaultReference(notificationHubs.outputs.connectionStringSecretUri)
+    apiTokensSecretUri: keyVault.outputs.secretUris.apiTokens
+    sessionSecretUri: keyVault.outputs.secretUris.sessionSecret
+    notificationHubsConnectionStringSecretUri: notificationHubs.outputs.connectionStringSecretUri
     notificationHubName: notificationHubs.outputs.hubName
-    relayUrl: relayEnabled ? relay.outputs.url : ''
+    relayUrl: relay.?outputs.url ?? ''
     rpsAppName: rpsAppName
-    relayAppPasswordReference: keyVaultReference(keyVault.outputs.relayAppPasswordSecretUri)
+    relayAppPasswordSecretUri: keyVault.outputs.secretUris.relayAppPassword
   }
-  // Storage must hold the deployment container before the Flex app points at it.
+  // Storage must hold the deployment container before the Flex app points at it, and the app's first start
+  // (Key Vault references, host storage, the Service Bus trigger and its scaler) runs as the identity: its roles first.
   dependsOn: [
     storage
+    rbac
   ]
 }
 
@@ -374,8 +377,8 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_NAME string = gateway.outputs.name
 output SERVICE_GATEWAY_NAME string = gateway.outputs.name
 output SERVICE_GATEWAY_URL string = gateway.outputs.url
-output SERVICE_RELAY_NAME string = relayEnabled ? relay.outputs.name : ''
-output SERVICE_RELAY_URL string = relayEnabled ? relay.outputs.url : ''
+output SERVICE_RELAY_NAME string = relay.?outputs.name ?? ''
+output SERVICE_RELAY_URL string = relay.?outputs.url ?? ''
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri

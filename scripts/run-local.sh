@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Runs the gateway on this machine against an in-memory Azurite, ready for curl:
-#   scripts/run-local.sh
+# Runs the gateway and the RPS relay on this machine against an in-memory Azurite, ready for curl:
+#   scripts/run-local.sh                      the gateway standalone (its own queue consumer delivers)
+#   scripts/run-local.sh --functions-host     the published gateway package under `func start` (Azure Functions
+#                                             Core Tools), as Azure runs it: the host's queue trigger delivers
+#   scripts/run-local.sh --functions-host --extension-bundle
+#                                             the same with the extension bundle, which func downloads from
+#                                             Microsoft (online only); without it the Storage-queue extension is
+#                                             installed into the package's bin/ from NuGet
 # The first run creates local.settings.json (git-ignored) from local.settings.sample.json with a fresh
 # development API token. Every "Values" entry reaches the apps as an environment variable unless the
 # environment already sets it: the environment wins. Azurite listens on its default ports 10000-10002
@@ -12,7 +18,30 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo_root/scripts/lib/azurite.sh"
 # shellcheck source=scripts/lib/apps.sh
 source "$repo_root/scripts/lib/apps.sh"
+# shellcheck source=scripts/lib/functions-host.sh
+source "$repo_root/scripts/lib/functions-host.sh"
 cd "$repo_root"
+
+functions_host=false
+extension_bundle=false
+for argument in "$@"; do
+  case $argument in
+    --functions-host) functions_host=true ;;
+    --extension-bundle) extension_bundle=true ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *) pf_die "unknown option $argument (see scripts/run-local.sh --help)" ;;
+  esac
+done
+if $extension_bundle && ! $functions_host; then
+  pf_die "--extension-bundle only applies with --functions-host"
+fi
+# Before anything is built or started: say at once what is missing.
+if $functions_host; then
+  functions_host_require_func
+fi
 
 gateway_url=http://127.0.0.1:7071
 # The original RhoConnect Push Service's port.
@@ -118,8 +147,25 @@ TEXT
 read_local_settings
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
+# The published package, as azd deploys it, with the settings of a local run beside its host.json.
+start_gateway_under_functions_host() {
+  local package=$repo_root/artifacts/functions-host/gateway
+  pf_require_free_port "${gateway_url##*:}" "the Functions host"
+  pf_step "Publishing the gateway package into $package"
+  rm -rf "$package"
+  pf_run dotnet publish functions/PushFunctions.Gateway -c Release -o "$package" -v minimal --nologo \
+    || pf_die "publishing the gateway failed"
+  $extension_bundle || functions_host_use_local_extensions "$package"
+  functions_host_write_settings "$settings_file" "$package"
+  app_run gateway "$package" "$gateway_url" func start --port "${gateway_url##*:}"
+}
+
 azurite_start_on_ports 10000 10001 10002
-app_start gateway functions/PushFunctions.Gateway "$gateway_url" "${app_environment[@]}"
+if $functions_host; then
+  start_gateway_under_functions_host
+else
+  app_start gateway functions/PushFunctions.Gateway "$gateway_url" "${app_environment[@]}"
+fi
 app_start relay functions/PushFunctions.Relay "$relay_url" "${app_environment[@]}"
 
 print_try_it

@@ -1,5 +1,8 @@
 // The gateway: the ASP.NET Core app on Flex Consumption, run by the Functions host as a custom handler.
-// The deployed package carries host.json (customHandler: dotnet + the app's dll) and one folder per function.
+// The deployed package carries host.json (customHandler: the app's own self-contained executable) and one folder
+// per function.
+import { keyVaultReference } from 'appsettings.bicep'
+
 param name string
 param location string = resourceGroup().location
 param tags object = {}
@@ -25,16 +28,17 @@ param pushQueueName string
 @description('The ping queue\'s maxDeliveryCount.')
 param pushQueueMaxDeliveryAttempts int
 
-@description('Key Vault references (@Microsoft.KeyVault(SecretUri=...)) of the secrets.')
-param apiTokensReference string
-param sessionSecretReference string
-param notificationHubsConnectionStringReference string
+@description('Versionless Key Vault secret URIs; the app settings refer to them, so no secret value passes through here.')
+param apiTokensSecretUri string
+param sessionSecretUri string
+param notificationHubsConnectionStringSecretUri string
 param notificationHubName string
 
 @description('URL of the RPS relay; empty when no relay is deployed.')
 param relayUrl string
 param rpsAppName string
-param relayAppPasswordReference string
+@description('Versionless Key Vault secret URI of the gateway\'s password on the relay; empty when no relay is deployed.')
+param relayAppPasswordSecretUri string
 
 var pushQueueSettings = {
   PushQueue__Transport: 'ServiceBus'
@@ -48,9 +52,9 @@ var pushQueueSettings = {
 }
 
 var deliverySettings = {
-  RhoConnect__ApiTokens: apiTokensReference
-  RhoConnect__SessionSecret: sessionSecretReference
-  NotificationHubs__ConnectionString: notificationHubsConnectionStringReference
+  RhoConnect__ApiTokens: keyVaultReference(apiTokensSecretUri)
+  RhoConnect__SessionSecret: keyVaultReference(sessionSecretUri)
+  NotificationHubs__ConnectionString: keyVaultReference(notificationHubsConnectionStringSecretUri)
   NotificationHubs__HubName: notificationHubName
 }
 
@@ -59,7 +63,7 @@ var relaySettings = empty(relayUrl)
   : {
       Rps__RelayUrl: relayUrl
       Rps__AppName: rpsAppName
-      Rps__AppPassword: relayAppPasswordReference
+      Rps__AppPassword: keyVaultReference(relayAppPasswordSecretUri)
     }
 
 module site 'br/public:avm/res/web/site:0.15.1' = {
@@ -93,10 +97,12 @@ module site 'br/public:avm/res/web/site:0.15.1' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
-      // The dotnet-isolated stack puts the .NET 10 runtime on the worker; host.json's customHandler starts the app with it.
+      // The custom-handler stack: the package is self-contained (its own .NET runtime), so no language stack is
+      // needed, and with FUNCTIONS_WORKER_RUNTIME=custom the host reads the function.json folders instead of
+      // starting a .NET isolated worker to index functions. Why not dotnet-isolated: docs/azure.md.
       runtime: {
-        name: 'dotnet-isolated'
-        version: '10.0'
+        name: 'custom'
+        version: '1.0'
       }
     }
     siteConfig: {
@@ -104,7 +110,14 @@ module site 'br/public:avm/res/web/site:0.15.1' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
     }
-    appSettingsKeyValuePairs: union(identitySettings, pushQueueSettings, deliverySettings, relaySettings)
+  }
+}
+
+module appSettings 'appsettings.bicep' = {
+  name: 'gateway-app-settings'
+  params: {
+    siteName: site.outputs.name
+    settings: union(identitySettings, pushQueueSettings, deliverySettings, relaySettings)
   }
 }
 

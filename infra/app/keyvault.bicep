@@ -96,8 +96,18 @@ resource relayAppPasswordEntry 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = 
 output name string = vault.outputs.name
 output uri string = vault.outputs.uri
 
-// Versionless URIs: a Key Vault reference then follows rotations (App Service re-reads them within 24 hours, or at once on restart).
-output apiTokensSecretUri string = apiTokens.properties.secretUri
-output sessionSecretUri string = sessionSecret.properties.secretUri
-output relaySecretUri string = relayEnabled ? relaySecretEntry.properties.secretUri : ''
-output relayAppPasswordSecretUri string = relayEnabled ? relayAppPasswordEntry.properties.secretUri : ''
+type secretUrisType = {
+  apiTokens: string
+  sessionSecret: string
+  relaySecret: string
+  relayAppPassword: string
+}
+
+// Versionless URIs: a Key Vault reference then follows rotations (App Service re-reads them within 24 hours, or at once
+// on restart). The relay's are empty when no relay is deployed.
+output secretUris secretUrisType = {
+  apiTokens: apiTokens.properties.secretUri
+  sessionSecret: sessionSecret.properties.secretUri
+  relaySecret: relaySecretEntry.?properties.secretUri ?? ''
+  relayAppPassword: relayAppPasswordEntry.?properties.secretUri ?? ''
+}

@@ -23,6 +23,7 @@ var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
@@ -52,14 +53,21 @@ var storageGrants = concat(
   developerGrants ? grants(userPrincipalId, userPrincipalType, userStorageRoles) : []
 )
 
-// Sender for the Ping function, Receiver for the delivery trigger; scoped to the one queue they use.
-var queueRoles = [
+// The apps get Data Owner on the one queue they use: the Ping function sends, the two triggers receive from the
+// queue and its dead-letter subqueue, and scaling on Flex Consumption reads the queue's runtime properties (message
+// and dead-letter counts), which needs the Manage claim that only Data Owner carries. Without it the scaler cannot
+// count messages and delivery may never wake from zero. Functions' Service Bus trigger documentation lists Data Owner.
+// The developer's local run needs no scaling: Sender and Receiver.
+var appQueueRoles = [
+  roles.serviceBusDataOwner
+]
+var developerQueueRoles = [
   roles.serviceBusDataSender
   roles.serviceBusDataReceiver
 ]
 var pushQueueGrants = concat(
-  grants(identityPrincipalId, 'ServicePrincipal', queueRoles),
-  developerGrants ? grants(userPrincipalId, userPrincipalType, queueRoles) : []
+  grants(identityPrincipalId, 'ServicePrincipal', appQueueRoles),
+  developerGrants ? grants(userPrincipalId, userPrincipalType, developerQueueRoles) : []
 )
 
 // The apps only read secrets; the developer also writes them, to rotate the API token.

@@ -1,5 +1,7 @@
 // The RPS relay: thousands of long polls held open for minutes do not belong on a consumption plan,
 // so it runs on an always-on Linux App Service plan of its own.
+import { keyVaultReference } from 'appsettings.bicep'
+
 param planName string
 param name string
 param location string = resourceGroup().location
@@ -21,11 +23,11 @@ param identityId string
 @description('Storage, identity and telemetry settings the relay shares with the gateway.')
 param identitySettings object
 
-@description('Key Vault references (@Microsoft.KeyVault(SecretUri=...)) of the secrets.')
-param relaySecretReference string
-param appPasswordReference string
+@description('Versionless Key Vault secret URIs; the app settings refer to them, so no secret value passes through here.')
+param relaySecretUri string
+param appPasswordSecretUri string
 
-@description('Application name the gateway authenticates as; its password is appPasswordReference.')
+@description('Application name the gateway authenticates as; its password is the secret at appPasswordSecretUri.')
 param appName string
 
 @allowed([
@@ -37,9 +39,9 @@ param deviceLoginUrl string
 param appLoginUrl string
 
 var relaySettings = {
-  Relay__Secret: relaySecretReference
+  Relay__Secret: keyVaultReference(relaySecretUri)
   Relay__Authenticator__Mode: authenticatorMode
-  'Relay__Apps__${appName}': appPasswordReference
+  'Relay__Apps__${appName}': keyVaultReference(appPasswordSecretUri)
 }
 
 // Delegate mode asks an existing RhoConnect server; built-in mode reads the users the gateway stores.
@@ -92,7 +94,14 @@ module site 'br/public:avm/res/web/site:0.15.1' = {
       ftpsState: 'Disabled'
       healthCheckPath: '/healthz'
     }
-    appSettingsKeyValuePairs: union(identitySettings, relaySettings, delegateSettings)
+  }
+}
+
+module appSettings 'appsettings.bicep' = {
+  name: 'relay-app-settings'
+  params: {
+    siteName: site.outputs.name
+    settings: union(identitySettings, relaySettings, delegateSettings)
   }
 }
 

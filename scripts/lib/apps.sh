@@ -6,6 +6,9 @@
 #       PROJECT_DIR as `dotnet run` would, output to $APP_LOG_DIR/NAME.log; wait until GET URL/healthz
 #       answers 2xx, failing with the log's tail when the app exits or is not healthy within
 #       APP_START_TIMEOUT seconds. Sets APP_PIDS[NAME] and APP_LOGS[NAME]; stops with the script.
+#   app_run NAME DIR URL COMMAND...
+#       the same for a command that is already built: start COMMAND in DIR, output to $APP_LOG_DIR/NAME.log,
+#       and wait until GET URL/healthz answers 2xx.
 #   app_wait_for_any_exit
 #       block until one started app exits, then fail naming it (Ctrl-C and SIGTERM end the wait).
 
@@ -34,10 +37,16 @@ app_start() {
   assembly=$(dotnet msbuild "$project" -getProperty:TargetPath -p:Configuration=Release) \
     || pf_die "could not find the assembly of $name"
 
+  app_run "$name" "$project" "$url" env "$@" dotnet "$assembly" --urls "$url"
+}
+
+app_run() {
+  local name=$1 dir=$2 url=$3
+  shift 3
   mkdir -p "$APP_LOG_DIR"
   local log=$APP_LOG_DIR/$name.log
   pf_step "Starting $name on $url (log: $log)"
-  pf_start_background "$log" "$project" env "$@" dotnet "$assembly" --urls "$url"
+  pf_start_background "$log" "$dir" "$@"
   APP_PIDS[$name]=$PF_STARTED_PID
   APP_LOGS[$name]=$log
 

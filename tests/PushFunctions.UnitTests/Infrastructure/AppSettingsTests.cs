@@ -56,13 +56,44 @@ public sealed partial class AppSettingsTests
         var gateway = InfrastructureFiles.App("gateway.bicep");
         var relay = InfrastructureFiles.App("relay.bicep");
 
-        Assert.Contains("'@Microsoft.KeyVault(SecretUri=${secretUri})'", InfrastructureFiles.Main.Text, StringComparison.Ordinal);
-        Assert.Contains("RhoConnect__ApiTokens: apiTokensReference", gateway.Text, StringComparison.Ordinal);
-        Assert.Contains("RhoConnect__SessionSecret: sessionSecretReference", gateway.Text, StringComparison.Ordinal);
-        Assert.Contains("NotificationHubs__ConnectionString: notificationHubsConnectionStringReference", gateway.Text, StringComparison.Ordinal);
-        Assert.Contains("Rps__AppPassword: relayAppPasswordReference", gateway.Text, StringComparison.Ordinal);
-        Assert.Contains("Relay__Secret: relaySecretReference", relay.Text, StringComparison.Ordinal);
+        Assert.Contains("'@Microsoft.KeyVault(SecretUri=${secretUri})'", InfrastructureFiles.App("appsettings.bicep").Text, StringComparison.Ordinal);
+        Assert.Contains("RhoConnect__ApiTokens: keyVaultReference(apiTokensSecretUri)", gateway.Text, StringComparison.Ordinal);
+        Assert.Contains("RhoConnect__SessionSecret: keyVaultReference(sessionSecretUri)", gateway.Text, StringComparison.Ordinal);
+        Assert.Contains("NotificationHubs__ConnectionString: keyVaultReference(notificationHubsConnectionStringSecretUri)", gateway.Text, StringComparison.Ordinal);
+        Assert.Contains("Rps__AppPassword: keyVaultReference(relayAppPasswordSecretUri)", gateway.Text, StringComparison.Ordinal);
+        Assert.Contains("Relay__Secret: keyVaultReference(relaySecretUri)", relay.Text, StringComparison.Ordinal);
         Assert.All([gateway, relay], app => Assert.Contains("keyVaultAccessIdentityResourceId: identityId", app.Text, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The AVM site module writes appSettingsKeyValuePairs merged with the site's current settings (it reads them with
+    /// list() first), so a setting removed from the Bicep would stay on the app for good. A PUT of config/appsettings
+    /// replaces the whole set (Web Apps - Update Application Settings).
+    /// </summary>
+    [Theory]
+    [InlineData("gateway.bicep")]
+    [InlineData("relay.bicep")]
+    public void Each_app_writes_its_settings_whole_through_the_module_that_replaces_them(string file)
+    {
+        var app = InfrastructureFiles.App(file);
+
+        var settings = Assert.Single(app.Modules, module => module.Reference == "appsettings.bicep");
+        Assert.Equal(["siteName", "settings"], settings.ParameterNames);
+        Assert.DoesNotContain("appSettingsKeyValuePairs", app.PropertyKeys);
+    }
+
+    [BicepCliFact]
+    public async Task The_settings_module_puts_exactly_the_settings_it_is_given_and_reads_none_back()
+    {
+        var (template, _) = await BicepCli.BuildAsync(RepositoryRoot.PathOf("infra", "app", "appsettings.bicep"));
+        Assert.NotNull(template);
+
+        var written = ArmTemplate.Resources(template).Where(resource => !resource.TryGetProperty("existing", out var existing) || !existing.GetBoolean());
+        var settings = Assert.Single(written);
+        Assert.Equal("Microsoft.Web/sites/config", settings.GetProperty("type").GetString());
+        Assert.EndsWith("'appsettings')]", settings.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Equal("[parameters('settings')]", settings.GetProperty("properties").GetString());
+        Assert.DoesNotContain("list(", template.RootElement.GetRawText(), StringComparison.Ordinal);
     }
 
     private static void AssertSetOrOptional(string setting, string appFile)

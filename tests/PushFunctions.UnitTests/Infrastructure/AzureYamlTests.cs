@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace PushFunctions.UnitTests.Infrastructure;
@@ -17,6 +18,23 @@ public sealed partial class AzureYamlTests
         Assert.Contains("language: dotnet\n", block, StringComparison.Ordinal);
         Assert.Contains($"host: {host}\n", block, StringComparison.Ordinal);
         Assert.True(File.Exists(RepositoryRoot.PathOf("functions", project, project + ".csproj")), $"{project}.csproj is missing");
+    }
+
+    /// <summary>
+    /// azd deploys every service of azure.yaml whose condition is true (azd 1.23.4 and later, ServiceConfig.Condition);
+    /// a relay service with no relay app to deploy to fails the whole `azd up`.
+    /// </summary>
+    [Fact]
+    public void Azd_deploys_the_relay_exactly_when_the_bicep_provisions_it()
+    {
+        var condition = Condition().Match(ServiceBlock("relay"));
+        Assert.True(condition.Success, "the relay service of azure.yaml has no condition");
+
+        using var parameters = JsonDocument.Parse(RepositoryRoot.ReadAllText("infra", "main.parameters.json"));
+        var relayEnabled = parameters.RootElement.GetProperty("parameters").GetProperty("relayEnabled").GetProperty("value").GetString();
+        Assert.Equal(relayEnabled, condition.Groups["value"].Value);
+        Assert.Matches(@"(?m)^module relay 'app/relay\.bicep' = if \(relayEnabled\) \{", InfrastructureFiles.Main.Text);
+        Assert.DoesNotMatch(Condition(), ServiceBlock("gateway"));
     }
 
     [Fact]
@@ -50,4 +68,7 @@ public sealed partial class AzureYamlTests
 
     [GeneratedRegex(@"run: \./(?<path>infra/hooks/[\w.]+)")]
     private static partial Regex HookScript();
+
+    [GeneratedRegex(@"(?m)^    condition: (?<value>.+)$")]
+    private static partial Regex Condition();
 }

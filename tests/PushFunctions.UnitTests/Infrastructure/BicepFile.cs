@@ -33,13 +33,18 @@ internal sealed partial class BicepFile
 
     public IReadOnlyList<BicepModule> Modules =>
         ModulePattern().Matches(Text)
-            .Select(match => new BicepModule(
-                match.Groups["symbol"].Value,
-                match.Groups["reference"].Value,
-                ObjectAt(match.Index + match.Length - 1)
+            .Select(match => (match, body: ObjectAt(match.Index + match.Length - 1)))
+            .Select(module => new BicepModule(
+                module.match.Groups["symbol"].Value,
+                module.match.Groups["reference"].Value,
+                module.body
                     .Where(property => property.Key == "params")
                     .SelectMany(property => ObjectAt(property.ValueStart))
                     .Select(property => property.Key)
+                    .ToList(),
+                module.body
+                    .Where(property => property.Key == "dependsOn")
+                    .SelectMany(property => ArrayItemsAt(property.ValueStart))
                     .ToList()))
             .ToList();
 
@@ -135,6 +140,27 @@ internal sealed partial class BicepFile
         }
 
         throw new FormatException($"Unbalanced braces after position {openBrace} in {Path}.");
+    }
+
+    /// <summary>The items of the array literal whose opening bracket is at <paramref name="openBracket"/>, one per line (symbols, numbers, strings with quotes).</summary>
+    public IReadOnlyList<string> ArrayItemsAt(int openBracket)
+    {
+        if (structure[openBracket] != '[')
+        {
+            throw new ArgumentException($"No array starts at {openBracket} in {Path}.", nameof(openBracket));
+        }
+
+        var depth = 0;
+        for (var position = openBracket; position < structure.Length; position++)
+        {
+            depth += structure[position] switch { '[' or '{' or '(' => 1, ']' or '}' or ')' => -1, _ => 0 };
+            if (depth == 0)
+            {
+                return Text[(openBracket + 1)..position].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            }
+        }
+
+        throw new FormatException($"Unbalanced brackets after position {openBracket} in {Path}.");
     }
 
     /// <summary>The first object literal from <paramref name="marker"/> on: <c>skuObject: {</c> gives that object, <c>queues: [</c> the first queue.</summary>

@@ -2,16 +2,7 @@ namespace PushFunctions.UnitTests.Infrastructure;
 
 public sealed class ModuleTests
 {
-    public static TheoryData<string> BicepFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (var path in Directory.EnumerateFiles(RepositoryRoot.PathOf("infra"), "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(RepositoryRoot.PathOf("infra"), path));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> BicepFiles() => [.. InfrastructureFiles.BicepFileNames()];
 
     [Theory]
     [MemberData(nameof(BicepFiles))]
@@ -79,5 +70,21 @@ public sealed class ModuleTests
     {
         Assert.Contains($"'azd-service-name': '{service}'", InfrastructureFiles.App(file).Text, StringComparison.Ordinal);
         Assert.Contains($"  {service}:\n", RepositoryRoot.ReadAllText("azure.yaml").ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An app's first start resolves its Key Vault references, opens host storage and starts the Service Bus trigger,
+    /// all as the user-assigned identity: created before its role assignments, it would start without them (and App
+    /// Service keeps an unresolved Key Vault reference until the next restart or for up to a day).
+    /// </summary>
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("relay")]
+    public void Each_app_is_created_only_after_the_role_assignments_it_starts_with(string app)
+    {
+        var modules = InfrastructureFiles.Main.Modules;
+        var rbac = Assert.Single(modules, module => module.Reference == "app/rbac.bicep");
+
+        Assert.Contains(rbac.Symbol, modules.Single(module => module.Symbol == app).DependsOn);
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class ProvisionHookTests
         var (exitCode, _, error) = await ShellScript.RunAsync(Path.Combine(checkout.Path, "infra", "hooks", "postprovision.sh"), AzdEnvironment, Path.GetDirectoryName(az));
 
         Assert.True(exitCode == 0, error);
-        var values = ReadValues(Path.Combine(checkout.Path, "local.settings.json"));
+        var values = LocalSettingsFile.ReadValues(Path.Combine(checkout.Path, "local.settings.json"));
         Assert.Equal(ConnectionString, values["NotificationHubs__ConnectionString"]);
         Assert.Equal("new-token,old-token", values["RhoConnect__ApiTokens"]);
         Assert.Equal("session-key", values["RhoConnect__SessionSecret"]);
@@ -72,7 +72,7 @@ public sealed partial class ProvisionHookTests
         var (exitCode, _, error) = await ShellScript.RunAsync(Path.Combine(checkout.Path, "infra", "hooks", "postprovision.sh"), AzdEnvironment, FailingAz(checkout));
 
         Assert.Equal(0, exitCode);
-        Assert.Equal("", ReadValues(Path.Combine(checkout.Path, "local.settings.json"))["NotificationHubs__ConnectionString"]);
+        Assert.Equal("", LocalSettingsFile.ReadValues(Path.Combine(checkout.Path, "local.settings.json"))["NotificationHubs__ConnectionString"]);
         Assert.Contains("azd hooks run postprovision", error, StringComparison.Ordinal);
     }
 
@@ -168,11 +168,6 @@ public sealed partial class ProvisionHookTests
     private static string FailingAz(TemporaryDirectory checkout) =>
         Path.GetDirectoryName(checkout.WriteExecutable("bin/az", "#!/bin/sh\necho 'ERROR: Forbidden' >&2\nexit 1\n"))!;
 
-    private static Dictionary<string, string> ReadValues(string settingsFile)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(settingsFile));
-        return document.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(value => value.Name, value => value.Value.GetString() ?? "", StringComparer.Ordinal);
-    }
 
     [GeneratedRegex(@"^\s*setting\s+(?<name>[A-Za-z_][\w.]*)\s", RegexOptions.Multiline)]
     private static partial Regex ShellSettings();
