@@ -50,7 +50,7 @@ public static class ConsoleHosting
         // Antiforgery tokens are protected with Data Protection keys kept in the gateway's storage, shared by every instance.
         services.AddDataProtection().SetApplicationName(DataProtectionApplication);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
-            options.XmlRepository = new TableXmlRepository(sp.GetRequiredService<StorageAccount>()
+            options.XmlRepository = new TableXmlRepository(() => sp.GetRequiredService<StorageAccount>()
                 .CreateTableClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + "Keys"))));
     }
 

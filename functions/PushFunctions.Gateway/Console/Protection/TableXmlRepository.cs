@@ -10,8 +10,11 @@ namespace PushFunctions.Gateway.Console.Protection;
 /// storage account, so every instance and every restart shares the keys: a form rendered by one instance is accepted
 /// by another. Data Protection calls a repository synchronously and rarely (at start and when keys roll, every 90 days).
 /// </summary>
-public sealed class TableXmlRepository(TableClient table) : IXmlRepository
+/// <param name="table">Made on first use: the app is built (and its routes listed) before storage is configured in some hosts.</param>
+public sealed class TableXmlRepository(Func<TableClient> table) : IXmlRepository
 {
+    private readonly Lazy<TableClient> _table = new(table);
+
     private const string PartitionKey = "keys";
     private const string XmlProperty = "Xml";
 
@@ -29,7 +32,7 @@ public sealed class TableXmlRepository(TableClient table) : IXmlRepository
         try
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey}");
-            await foreach (var row in table.QueryAsync(filter))
+            await foreach (var row in _table.Value.QueryAsync(filter))
             {
                 elements.Add(XElement.Parse(row.GetString(XmlProperty)!));
             }
@@ -44,7 +47,7 @@ public sealed class TableXmlRepository(TableClient table) : IXmlRepository
 
     private async Task WriteAsync(XElement element, string friendlyName)
     {
-        await table.CreateIfNotExistsAsync();
-        await table.AddEntityAsync(new TableEntity(PartitionKey, friendlyName) { [XmlProperty] = element.ToString(SaveOptions.DisableFormatting) });
+        await _table.Value.CreateIfNotExistsAsync();
+        await _table.Value.AddEntityAsync(new TableEntity(PartitionKey, friendlyName) { [XmlProperty] = element.ToString(SaveOptions.DisableFormatting) });
     }
 }
