@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Configuration;
 using PushFunctions.Azure.Queues;
@@ -41,6 +42,9 @@ public static class GatewayApp
             ApplicationName = typeof(GatewayApp).Assembly.GetName().Name,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
+        // Lowest-priority default: fingerprinted static assets are cached as immutable from any output, not only a
+        // publish (a build output would otherwise serve them "no-cache", to pick up edits while running).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("ReloadStaticAssetsAtRuntime", "false")] });
         var customHandlerPort = builder.Configuration[CustomHandlerPortSetting];
         if (!string.IsNullOrEmpty(customHandlerPort))
         {

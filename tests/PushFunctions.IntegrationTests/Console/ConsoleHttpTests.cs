@@ -128,6 +128,17 @@ public sealed partial class ConsoleHttpTests : IAsyncLifetime
         Assert.True(data.Headers.CacheControl!.NoStore, "data may be stored: " + data.Headers.CacheControl);
     }
 
+    [Fact]
+    public async Task The_overview_shows_what_healthz_knows_of_storage_the_queue_and_the_channels()
+    {
+        using var client = await SignedInClientAsync();
+
+        var html = await client.GetStringAsync("/console");
+
+        Assert.All(["storage", "queue", "channels"], check => Assert.Contains($"<th scope=\"row\">{check}</th>", html, StringComparison.Ordinal));
+        Assert.Contains($"{_gateway.QueueName}: 0 waiting; {_gateway.QueueName}-poison: 0 given up", html, StringComparison.Ordinal);
+    }
+
     /// <summary>Every console endpoint the app maps, but the sign-in page and static files, which answer anyone.</summary>
     private IEnumerable<(string Pattern, bool IsData)> ConsoleRoutes() =>
         _gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

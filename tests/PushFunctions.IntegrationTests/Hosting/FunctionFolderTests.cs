@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using PushFunctions.Gateway.Hosting;
 
@@ -84,7 +85,9 @@ public sealed class FunctionFolderTests
         var routes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>())
         {
-            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            // A Razor page answers its GET and the posts of its forms.
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods
+                ?? (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is null ? ["GET"] : ["GET", "POST"]);
             foreach (var method in methods)
             {
                 routes.Add($"{method} /{endpoint.RoutePattern.RawText!.TrimStart('/')}");
