@@ -11,12 +11,15 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo_root/scripts/lib/azurite.sh"
 # shellcheck source=scripts/lib/dotnet.sh
 source "$repo_root/scripts/lib/dotnet.sh"
+# shellcheck source=scripts/lib/chromium.sh
+source "$repo_root/scripts/lib/chromium.sh"
 cd "$repo_root"
 
 mapfile -t test_projects < <(grep -rliE --include='*.csproj' '<IsTestProject>[[:space:]]*true[[:space:]]*</IsTestProject>' tests | sort)
 ((${#test_projects[@]} > 0)) || pf_die "no test project (IsTestProject true) under tests/"
 
 azurite_ensure_installed
+chromium_ensure_installed
 pf_step "Building PushFunctions.sln (Release)"
 pf_run dotnet restore PushFunctions.sln -v minimal || pf_die "dotnet restore failed"
 pf_run dotnet build PushFunctions.sln -c Release --no-restore -v minimal || pf_die "the build failed"
@@ -26,6 +29,10 @@ pf_step "Azurite listening on 127.0.0.1 (blob $AZURITE_BLOB_PORT, queue $AZURITE
 
 results_dir=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-tests.XXXXXX")
 pf_on_exit rm -rf "$results_dir"
+# What tests keep for people to look at (the console's screenshots), kept after the run; artifacts/ is git-ignored.
+export PUSHFUNCTIONS_TEST_ARTIFACTS=$repo_root/artifacts/test-results
+rm -rf "$PUSHFUNCTIONS_TEST_ARTIFACTS"
+mkdir -p "$PUSHFUNCTIONS_TEST_ARTIFACTS"
 
 run_logged() {
   local log=$1
@@ -71,6 +78,9 @@ for project in "${test_projects[@]}"; do
 done
 
 printf '\nTest results:\n'
+while IFS= read -r artifact; do
+  printf '  artifact: %s\n' "$artifact"
+done < <(find "$PUSHFUNCTIONS_TEST_ARTIFACTS" -type f | sort)
 printf '%s\n' "${report[@]}"
 printf '%s passed, %s failed\n' "$total_passed" "$total_failed"
 if ((total_failed > 0)); then

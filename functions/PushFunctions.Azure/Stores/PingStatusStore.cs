@@ -176,26 +176,95 @@ public sealed class PingStatusStore(TableClient pings)
         var summary = await pings.GetEntityIfExistsAsync(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
         if (summary.HasValue)
         {
-            var entity = summary.Value!;
-            return new PingStatus(
-                id.ToString(),
-                ParseState(entity.GetString("State")),
-                entity.GetDateTimeOffset("AcceptedAt") ?? entity.Timestamp ?? DateTimeOffset.MinValue,
-                entity.GetInt32("UserCount") ?? 0,
-                entity.GetInt32("Attempts") ?? 0,
-                entity.GetString("Error"),
-                await ReadOutcomesAsync(id, cancellationToken));
+            return FromSummary(id, summary.Value!, await ReadOutcomesAsync(id, cancellationToken));
         }
 
         // Not delivered yet: the envelope's record says whether the ping exists.
         var envelope = await pings.GetEntityIfExistsAsync(id.EnvelopeId, EnvelopeRowKey, ["State", "AcceptedAt", "UserCounts"], cancellationToken);
-        var userCounts = envelope.HasValue ? (envelope.Value!.GetString("UserCounts") ?? string.Empty).Split(',') : [];
+        return envelope.HasValue ? FromEnvelope(id, envelope.Value!) : null;
+    }
+
+    /// <summary>
+    /// Every ping of the envelopes created in [<paramref name="from"/>, <paramref name="to"/>), with its outcomes, in
+    /// envelope then ping order (oldest first). Envelope ids are version-7 GUIDs, which begin with their creation time
+    /// in milliseconds, so the time range is a partition key range: one query, whatever the table holds besides.
+    /// </summary>
+    public async Task<IReadOnlyList<PingStatus>> ListAcceptedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {EnvelopeIdBound(from)} and PartitionKey lt {EnvelopeIdBound(to)}");
+        // Not the envelope bodies some envelope rows carry.
+        string[] columns = ["State", "AcceptedAt", "UserCount", "UserCounts", "Attempts", "Error", "Outcomes"];
+        var statuses = new List<PingStatus>();
+        var partition = new List<TableEntity>();
+        await foreach (var row in pings.QueryAsync(filter, select: columns, cancellationToken: cancellationToken))
+        {
+            if (partition.Count > 0 && partition[0].PartitionKey != row.PartitionKey)
+            {
+                statuses.AddRange(FromPartition(partition));
+                partition.Clear();
+            }
+
+            partition.Add(row);
+        }
+
+        statuses.AddRange(FromPartition(partition));
+        return statuses;
+    }
+
+    /// <summary>When the envelope that carried the ping was created (its id is a version-7 GUID).</summary>
+    public static DateTimeOffset CreatedAt(PingId id) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(id.EnvelopeId.AsSpan(0, 12), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+
+    /// <summary>The smallest envelope id created at <paramref name="time"/>: 48 bits of Unix milliseconds, then zeros.</summary>
+    private static string EnvelopeIdBound(DateTimeOffset time) =>
+        time.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture) + new string('0', 20);
+
+    private static List<PingStatus> FromPartition(List<TableEntity> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var envelopeId = rows[0].PartitionKey;
+        var envelope = rows.FirstOrDefault(r => r.RowKey == EnvelopeRowKey);
+        var summaries = rows.Where(r => r.RowKey.Length == 3).ToDictionary(r => int.Parse(r.RowKey, NumberStyles.None, CultureInfo.InvariantCulture));
+        var outcomes = rows.Where(r => r.RowKey.Length > 4 && r.RowKey[3] == '|').ToLookup(r => r.RowKey[..3], r => r.GetString("Outcomes") ?? "[]", StringComparer.Ordinal);
+        var recorded = envelope is null ? 0 : UserCounts(envelope).Length;
+        var statuses = new List<PingStatus>();
+        foreach (var index in Enumerable.Range(0, recorded).Union(summaries.Keys).Order())
+        {
+            var id = new PingId(envelopeId, index);
+            var status = summaries.TryGetValue(index, out var summary)
+                ? FromSummary(id, summary, outcomes[SummaryRowKey(index)].SelectMany(OutcomeJson.Deserialize).ToList())
+                : FromEnvelope(id, envelope!);
+            if (status is not null)
+            {
+                statuses.Add(status);
+            }
+        }
+
+        return statuses;
+    }
+
+    private static PingStatus FromSummary(PingId id, TableEntity summary, IReadOnlyList<DeviceOutcome> outcomes) =>
+        new(
+            id.ToString(),
+            ParseState(summary.GetString("State")),
+            summary.GetDateTimeOffset("AcceptedAt") ?? summary.Timestamp ?? DateTimeOffset.MinValue,
+            summary.GetInt32("UserCount") ?? 0,
+            summary.GetInt32("Attempts") ?? 0,
+            summary.GetString("Error"),
+            outcomes);
+
+    private static PingStatus? FromEnvelope(PingId id, TableEntity record)
+    {
+        var userCounts = UserCounts(record);
         if (id.Index >= userCounts.Length || !int.TryParse(userCounts[id.Index], NumberStyles.None, CultureInfo.InvariantCulture, out var users))
         {
             return null;
         }
 
-        var record = envelope.Value!;
         var state = ParseState(record.GetString("State"));
         return new PingStatus(
             id.ToString(),
@@ -206,6 +275,8 @@ public sealed class PingStatusStore(TableClient pings)
             state == PingState.Rejected ? "the queue could not take the ping; the caller was answered 503" : null,
             []);
     }
+
+    private static string[] UserCounts(TableEntity envelope) => (envelope.GetString("UserCounts") ?? string.Empty).Split(',');
 
     private static PingState ParseState(string? state) => Enum.TryParse<PingState>(state, out var parsed) ? parsed : PingState.Queued;
 

@@ -51,6 +51,40 @@ public sealed class UserStore(TableClient users)
         return logins;
     }
 
+    /// <summary>
+    /// One page of logins in key order, those starting with <paramref name="prefix"/> (all when empty, case-sensitive),
+    /// resuming where <paramref name="continuationToken"/> left off. The service may answer a filtered query with short
+    /// or empty pages, so pages are read until this one is full or the logins run out.
+    /// </summary>
+    public async Task<UserPage> ListPageAsync(string? prefix, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {UserRowKey}");
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            // Keys encode character by character, so the encoded prefix bounds the encoded keys: [prefix, prefix with its last character + 1).
+            var from = TableKeys.Encode(prefix);
+            var to = from[..^1] + (char)(from[^1] + 1);
+            filter = TableClient.CreateQueryFilter($"RowKey eq {UserRowKey} and PartitionKey ge {from} and PartitionKey lt {to}");
+        }
+
+        var logins = new List<string>(pageSize);
+        var token = continuationToken;
+        do
+        {
+            var wanted = pageSize - logins.Count;
+            await foreach (var page in users.QueryAsync(filter, wanted, ["PartitionKey"], cancellationToken).AsPages(token, wanted))
+            {
+                logins.AddRange(page.Values.Select(entity => TableKeys.Decode(entity.PartitionKey)));
+                token = page.ContinuationToken;
+                break;
+            }
+        }
+        while (token is not null && logins.Count < pageSize);
+
+        return new UserPage(logins, token);
+    }
+
     /// <summary>Deletes the user and every client it has. Returns false when the user does not exist.</summary>
     public async Task<bool> DeleteAsync(string login, RegistrationStore registrations, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Configuration;
 using PushFunctions.Azure.Queues;
@@ -9,6 +10,7 @@ using PushFunctions.Gateway.Channels;
 using PushFunctions.Gateway.Channels.NotificationHubs;
 using PushFunctions.Gateway.Channels.RhoConnectPush;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Console;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Gateway.Health;
 using PushFunctions.Gateway.Pinging;
@@ -32,7 +34,17 @@ public static class GatewayApp
     /// <param name="configure">Lets tests and embedders override configuration and services before the app is built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Named and rooted as the gateway wherever it is hosted (a test host, the Functions host's working directory):
+            // Razor Pages and the static asset manifest are found by this name, the console's files beside the binaries.
+            ApplicationName = typeof(GatewayApp).Assembly.GetName().Name,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        // Lowest-priority default: fingerprinted static assets are cached as immutable from any output, not only a
+        // publish (a build output would otherwise serve them "no-cache", to pick up edits while running).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("ReloadStaticAssetsAtRuntime", "false")] });
         var customHandlerPort = builder.Configuration[CustomHandlerPortSetting];
         if (!string.IsNullOrEmpty(customHandlerPort))
         {
@@ -42,15 +54,18 @@ public static class GatewayApp
         // First, so overrides shape the gateway's own registrations and channels added here are tried before the log channel.
         configure?.Invoke(builder);
         AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
+        builder.Services.AddConsole(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnavailableDependencyResponder.RespondAsync });
+        app.UseConsole(underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
         app.MapPingEndpoints();
         app.MapUserEndpoints();
         app.MapClientEndpoints();
         app.MapPingStatusEndpoints();
         app.MapAppLoginEndpoints();
         app.MapFunctionInvocationEndpoints();
+        app.MapConsole();
         app.MapHealthChecks("/healthz");
         // Liveness: the process answers, without touching storage (for probes, and the benchmark's baseline endpoint).
         app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
@@ -108,7 +123,7 @@ public static class GatewayApp
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<SessionCookie>();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<ChannelHealthCheck>("channels");
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<QueueHealthCheck>("queue").AddCheck<ChannelHealthCheck>("channels");
 
         // The in-process consumer reads the Storage queue; with Service Bus only the Functions host's trigger delivers.
         var queueOptions = configuration.GetSection(PushQueueOptions.Section).Get<PushQueueOptions>() ?? new PushQueueOptions();

@@ -1,70 +1,28 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using PushFunctions.Gateway.Configuration;
 
 namespace PushFunctions.Gateway.Sessions;
 
 /// <summary>
-/// The <c>rhoconnect_session</c> cookie of a device that logged in: "{login, base64url}.{expiry, unix seconds}.{HMAC-SHA256}".
-/// Stateless, so any gateway instance accepts it; it cannot be forged without the secret or used after it expires.
+/// The <c>rhoconnect_session</c> cookie of a device that logged in: its login signed by <see cref="SessionSigner"/>
+/// with the session secret, valid for the configured session lifetime.
 /// </summary>
 public sealed class SessionCookie(IOptions<RhoConnectOptions> options, TimeProvider time)
 {
     public const string Name = "rhoconnect_session";
 
-    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.SessionSecret);
+    private readonly SessionSigner _signer = new(Encoding.UTF8.GetBytes(options.Value.SessionSecret), time);
 
-    public bool IsEnabled => _key.Length > 0;
+    public bool IsEnabled => _signer.IsEnabled;
 
     public (string Value, DateTimeOffset Expires) Issue(string login)
     {
         ArgumentNullException.ThrowIfNull(login);
         var expires = time.GetUtcNow() + options.Value.SessionLifetime;
-        var payload = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(login)) + "." + expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return (payload + "." + Sign(payload), expires);
+        return (_signer.Issue(login, expires), expires);
     }
 
     /// <summary>The session's login, or null when the cookie is missing, forged, malformed or expired.</summary>
-    public string? Validate(string? cookie)
-    {
-        if (!IsEnabled || string.IsNullOrEmpty(cookie))
-        {
-            return null;
-        }
-
-        var lastDot = cookie.LastIndexOf('.');
-        if (lastDot <= 0)
-        {
-            return null;
-        }
-
-        var payload = cookie[..lastDot];
-        var expected = Encoding.ASCII.GetBytes(Sign(payload));
-        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(cookie[(lastDot + 1)..])))
-        {
-            return null;
-        }
-
-        var parts = payload.Split('.');
-        if (parts.Length != 2
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expiry)
-            || DateTimeOffset.FromUnixTimeSeconds(expiry) <= time.GetUtcNow())
-        {
-            return null;
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(parts[0]));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private string Sign(string payload) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(payload)));
+    public string? Validate(string? cookie) => _signer.Validate(cookie);
 }

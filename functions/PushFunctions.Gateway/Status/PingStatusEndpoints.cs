@@ -1,8 +1,5 @@
 using PushFunctions.Azure.Stores;
-using PushFunctions.Core.Delivery;
-using PushFunctions.Core.Payloads;
 using PushFunctions.Core.Pings;
-using PushFunctions.Core.Status;
 using PushFunctions.Gateway.Api;
 using PushFunctions.Gateway.Registration;
 
@@ -33,37 +30,6 @@ public static class PingStatusEndpoints
             return RhoConnectApi.Text("Unknown ping", StatusCodes.Status404NotFound);
         }
 
-        return Results.Json(new
-        {
-            ping_id = status.PingId,
-            state = status.State.ToString().ToLowerInvariant(),
-            accepted_at = status.AcceptedAt,
-            users = status.UserCount,
-            attempts = status.Attempts,
-            error = status.Error,
-            counts = new
-            {
-                sent = status.Count(OutcomeStatus.Sent),
-                skipped = status.Count(OutcomeStatus.Skipped),
-                failed = status.Count(OutcomeStatus.Failed),
-            },
-            devices = status.Devices.Select(d => new
-            {
-                user_id = d.UserId,
-                client_id = d.ClientId,
-                platform = d.Platform is { } p ? PlatformName(p) : null,
-                outcome = d.Status.ToString().ToLowerInvariant(),
-                reason = d.Reason,
-                notification_id = d.NotificationId,
-            }),
-        });
+        return Results.Json(PingStatusDocument.From(status));
     }
-
-    private static string PlatformName(Platform platform) => platform switch
-    {
-        Platform.Apple => "apple",
-        Platform.Fcm => "fcm",
-        Platform.Wns => "wns",
-        _ => "rhoconnect_push",
-    };
 }
