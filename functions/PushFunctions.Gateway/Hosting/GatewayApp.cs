@@ -44,7 +44,8 @@ public static class GatewayApp
         AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
 
         var app = builder.Build();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnavailableDependencyResponder.RespondAsync });
+        // The responder logs each failure once, with what the client was told; the middleware's own error log would repeat it.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnhandledExceptionResponder.RespondAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapPingEndpoints();
         app.MapUserEndpoints();
         app.MapClientEndpoints();
