@@ -71,13 +71,46 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         return entity.HasValue ? ToRegistration(userId, entity.Value!) : null;
     }
 
+    /// <summary>
+    /// Longest device field value stored: a Table Storage string property holds 64 KiB of UTF-16. Longer values are
+    /// the caller's mistake, refused before they reach storage.
+    /// </summary>
+    public const int MaxFieldLength = 32 * 1024;
+
     /// <summary>Creates a client with a new id (32 lowercase hex, as RhoConnect's) for an existing user.</summary>
-    public async Task<ClientRegistration> CreateAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task<ClientRegistration> CreateAsync(string userId, CancellationToken cancellationToken = default) =>
+        await CreateAsync(userId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), new Dictionary<string, string>(), cancellationToken)
+        ?? throw new InvalidOperationException("A random 128-bit client id is already taken.");
+
+    /// <summary>
+    /// Creates the client <paramref name="clientId"/> for <paramref name="userId"/> with the given device fields. Null when
+    /// another user holds the id, also when that user's request created it concurrently: the index insert decides. An id
+    /// this user already holds is registered again (a retried or concurrent create of the same device).
+    /// </summary>
+    public async Task<ClientRegistration?> CreateAsync(
+        string userId, string clientId, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken = default)
     {
-        var client = new ClientRegistration(userId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
-        // The index is written first: a client row without an index entry could never be found by its id.
-        await WriteIndexAsync(client, cancellationToken);
-        await users.AddEntityAsync(ToEntity(client), cancellationToken);
+        ArgumentNullException.ThrowIfNull(userId);
+        if (!IsClientId(clientId))
+        {
+            throw new ArgumentException("A client id is 32 lowercase hexadecimal characters.", nameof(clientId));
+        }
+
+        var client = DeviceFields.Apply(new ClientRegistration(userId, clientId), fields);
+        try
+        {
+            // The index is written first: a client row without an index entry could never be found by its id.
+            await clientIndex.AddEntityAsync(IndexEntity(client), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            if (await FindUserAsync(clientId, cancellationToken) != userId)
+            {
+                return null;
+            }
+        }
+
+        await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
         return client;
     }
 
@@ -142,14 +175,15 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         }
     }
 
-    private static bool IsClientId(string clientId) =>
+    /// <summary>Client ids are what RhoConnect issues (SecureRandom.hex: 32 lowercase hex digits); they are table keys as they are.</summary>
+    public static bool IsClientId(string clientId) =>
         clientId is { Length: 32 } && clientId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     private Task<Response> WriteIndexAsync(ClientRegistration client, CancellationToken cancellationToken) =>
-        clientIndex.UpsertEntityAsync(
-            new TableEntity(client.ClientId, IndexRowKey) { [UserIdProperty] = client.UserId },
-            TableUpdateMode.Replace,
-            cancellationToken);
+        clientIndex.UpsertEntityAsync(IndexEntity(client), TableUpdateMode.Replace, cancellationToken);
+
+    private static TableEntity IndexEntity(ClientRegistration client) =>
+        new(client.ClientId, IndexRowKey) { [UserIdProperty] = client.UserId };
 
     private static TableEntity ToEntity(ClientRegistration client)
     {

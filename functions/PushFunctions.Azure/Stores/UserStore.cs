@@ -28,7 +28,11 @@ public sealed class UserStore(TableClient users)
         return entity.HasValue ? new UserRecord(login, entity.Value!.GetString(PasswordHashProperty)) : null;
     }
 
-    /// <summary>Creates the user, or replaces its password when it exists (RhoConnect's create is idempotent).</summary>
+    /// <summary>
+    /// Creates the user, or replaces its password when it exists, so creating a user again is idempotent. Two writes of
+    /// one user at once do not silently overwrite each other: the one that loses the race fails with 409 (both inserted)
+    /// or 412 (the row changed since it was read), as a <see cref="RequestFailedException"/>.
+    /// </summary>
     public async Task SaveAsync(UserRecord user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -36,7 +40,15 @@ public sealed class UserStore(TableClient users)
         {
             [PasswordHashProperty] = user.PasswordHash,
         };
-        await users.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        var existing = await users.GetEntityIfExistsAsync(entity.PartitionKey, UserRowKey, cancellationToken: cancellationToken);
+        if (existing.HasValue)
+        {
+            await users.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        else
+        {
+            await users.AddEntityAsync(entity, cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<string>> ListLoginsAsync(CancellationToken cancellationToken = default)

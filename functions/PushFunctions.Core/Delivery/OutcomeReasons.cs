@@ -1,6 +1,10 @@
 namespace PushFunctions.Core.Delivery;
 
-/// <summary>The reasons the ping status gives for skipped and failed devices; tests and operators match on them.</summary>
+/// <summary>
+/// The reasons the ping status gives for skipped and failed devices; tests and operators match on them. A reason is
+/// always one of these (or a channel's own fixed reasons), never an exception's message: the status is read by
+/// backends, and exception text can carry handles, addresses or payload.
+/// </summary>
 public static class OutcomeReasons
 {
     public const string NotRegistered = "not registered";
@@ -13,4 +17,7 @@ public static class OutcomeReasons
 
     /// <summary>The platform says the handle no longer exists; the registration is marked invalid.</summary>
     public const string HandleGone = "handle gone";
+
+    /// <summary>The channel failed in a way it has no reason for (an exception); the log has the details, under the ping id.</summary>
+    public static string ChannelError(string channel) => channel + " channel error";
 }

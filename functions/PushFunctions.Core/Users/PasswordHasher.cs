@@ -23,13 +23,32 @@ public static class PasswordHasher
         return string.Create(CultureInfo.InvariantCulture, $"{Scheme}${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
     }
 
-    public static bool Verify(string password, string storedHash)
+    /// <summary>
+    /// True when <paramref name="password"/> matches <paramref name="storedHash"/>. Without a readable hash (no such user,
+    /// or a user without a password) the password goes through the same derivation, at the current cost, against random
+    /// bytes, and the answer is false: how long a login takes does not tell whether the user exists.
+    /// </summary>
+    public static bool Verify(string password, string? storedHash)
     {
         ArgumentNullException.ThrowIfNull(password);
+        var readable = TryParse(storedHash, out var iterations, out var salt, out var expected);
+        if (!readable)
+        {
+            (iterations, salt, expected) = (Iterations, RandomNumberGenerator.GetBytes(SaltBytes), RandomNumberGenerator.GetBytes(HashBytes));
+        }
+
+        var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected) && readable;
+    }
+
+    private static bool TryParse(string? storedHash, out int iterations, out byte[] salt, out byte[] hash)
+    {
+        iterations = 0;
+        salt = hash = [];
         var parts = (storedHash ?? string.Empty).Split('$');
         if (parts.Length != 4
             || parts[0] != Scheme
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out iterations)
             || iterations <= 0)
         {
             return false;
@@ -37,10 +56,9 @@ public static class PasswordHasher
 
         try
         {
-            var salt = Convert.FromBase64String(parts[2]);
-            var expected = Convert.FromBase64String(parts[3]);
-            var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
-            return CryptographicOperations.FixedTimeEquals(actual, expected);
+            salt = Convert.FromBase64String(parts[2]);
+            hash = Convert.FromBase64String(parts[3]);
+            return hash.Length > 0;
         }
         catch (FormatException)
         {

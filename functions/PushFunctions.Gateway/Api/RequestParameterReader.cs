@@ -54,10 +54,10 @@ public static class RequestParameterReader
         {
             return Rejected(values, StatusCodes.Status413PayloadTooLarge, "The request body is larger than 64 KiB.");
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException)
         {
-            // The form reader's answer to a malformed multipart body or one over its limits.
-            return Rejected(values, StatusCodes.Status400BadRequest, "The form body is malformed: " + e.Message);
+            // The form reader's answer to a malformed multipart body or one over its limits; its message stays in the server.
+            return Rejected(values, StatusCodes.Status400BadRequest, "The form body is malformed or exceeds the form reader's limits.");
         }
 
         return Rejected(values, StatusCodes.Status415UnsupportedMediaType,
@@ -86,9 +86,17 @@ public static class RequestParameterReader
                     $"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}.");
             }
 
-            foreach (var property in document.RootElement.EnumerateObject())
+            try
             {
-                values[property.Name] = FromJson(property.Value);
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    values[property.Name] = FromJson(property.Value);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Valid JSON syntax can still escape a lone UTF-16 surrogate ("\ud800"), which no .NET string can be read from.
+                return Rejected(values, StatusCodes.Status400BadRequest, "The request body has a string that is not valid Unicode (a lone surrogate escape).");
             }
         }
 

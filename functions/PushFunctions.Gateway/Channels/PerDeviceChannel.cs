@@ -5,9 +5,9 @@ namespace PushFunctions.Gateway.Channels;
 
 /// <summary>
 /// A channel that sends device by device. One device's failure, even an exception, becomes that device's outcome
-/// and never stops the others.
+/// and never stops the others; the exception is logged under the ping's id, and the outcome gets a fixed reason.
 /// </summary>
-public abstract class PerDeviceChannel : IDeliveryChannel
+public abstract partial class PerDeviceChannel(ILogger logger) : IDeliveryChannel
 {
     public abstract string Name { get; }
 
@@ -31,11 +31,15 @@ public abstract class PerDeviceChannel : IDeliveryChannel
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
-                    outcomes[i] = sends[i].Outcome(OutcomeStatus.Failed, $"{Name} channel error: {e.Message}");
+                    LogSendFailed(logger, e, Name, sends[i].Ping.ToString(), sends[i].Target.Client.ClientId);
+                    outcomes[i] = sends[i].Outcome(OutcomeStatus.Failed, OutcomeReasons.ChannelError(Name));
                 }
             });
         return outcomes;
     }
 
     protected abstract Task<DeviceOutcome> SendOneAsync(DeviceSend send, CancellationToken cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Channel} channel failed to send ping {PingId} to client {ClientId}")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string channel, string pingId, string clientId);
 }

@@ -8,9 +8,27 @@ public sealed class RhoConnectOptions
     /// <summary>Valid API tokens, comma-separated, so a new token can be rolled out before the old one is retired.</summary>
     public string ApiTokens { get; set; } = string.Empty;
 
-    /// <summary>Signs device session cookies (POST /rc/v1/app/login). Unset: device sessions are off.</summary>
+    /// <summary>
+    /// Signs device session cookies (POST /rc/v1/app/login); comma-separated for rotation: the first signs new sessions,
+    /// every one is accepted. Unset: device sessions are off.
+    /// </summary>
     public string SessionSecret { get; set; } = string.Empty;
 
     /// <summary>How long a device session cookie stays valid.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Failed device logins allowed for one login before it is refused (429) until the allowance refills.</summary>
+    public int LoginFailuresPerLogin { get; set; } = 5;
+
+    /// <summary>Failed device logins allowed from one client address (an IPv6 /64) whatever the login.</summary>
+    public int LoginFailuresPerAddress { get; set; } = 30;
+
+    /// <summary>The time in which a used-up allowance refills completely, one attempt at a time.</summary>
+    public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Proxies whose X-Forwarded-For names the client, comma-separated addresses or networks (10.0.0.0/8), besides
+    /// loopback (the Functions host, or a proxy on the same machine), which is always trusted.
+    /// </summary>
+    public string TrustedProxies { get; set; } = string.Empty;
 }

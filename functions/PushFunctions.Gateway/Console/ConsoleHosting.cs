@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Configuration;
@@ -58,13 +57,9 @@ public static class ConsoleHosting
     /// Under the Functions host the app is reached only by the host, over loopback HTTP: the scheme the caller used
     /// (X-Forwarded-Proto) decides whether the console's cookies are Secure.
     /// </param>
-    public static void UseConsole(this WebApplication app, bool underFunctionsHost)
+    /// <remarks>Runs after the gateway's forwarded-headers step, so a session cookie is Secure when the client's connection was HTTPS.</remarks>
+    public static void UseConsole(this WebApplication app)
     {
-        if (underFunctionsHost)
-        {
-            app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto });
-        }
-
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

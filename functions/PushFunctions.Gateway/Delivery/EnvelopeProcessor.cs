@@ -64,7 +64,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
 
         foreach (var (id, error) in failures)
         {
-            var reason = string.Create(CultureInfo.InvariantCulture, $"delivery gave up after {attempt} attempts; the message was dead-lettered: {error.Message}");
+            var reason = string.Create(CultureInfo.InvariantCulture, $"delivery gave up after {attempt} attempts; the message was dead-lettered");
             try
             {
                 await status.MarkFailedAsync(id, reason, cancellationToken);

@@ -50,7 +50,7 @@ public sealed partial class PingDeliverer(
                 sendsByChannel[channel] = sends = [];
             }
 
-            sends.Add(new DeviceSend(target, payload.Payload));
+            sends.Add(new DeviceSend(id, target, payload.Payload));
         }
 
         await status.RecordOutcomesAsync(id, outcomes, cancellationToken);
@@ -79,7 +79,13 @@ public sealed partial class PingDeliverer(
         {
             // A channel that fails as a whole fails its own devices only; other channels go on.
             LogChannelFailed(logger, e, channel.Name, id.ToString());
-            outcomes = sends.Select(s => s.Outcome(OutcomeStatus.Failed, $"{channel.Name} channel error: {e.Message}")).ToList();
+            outcomes = sends.Select(s => s.Outcome(OutcomeStatus.Failed, OutcomeReasons.ChannelError(channel.Name))).ToList();
+        }
+
+        var failed = outcomes.Where(o => o.Status == OutcomeStatus.Failed).ToList();
+        if (failed.Count > 0)
+        {
+            LogDevicesFailed(logger, id.ToString(), failed.Count, sends.Count, channel.Name, string.Join(", ", failed.Select(o => o.Reason).Distinct()));
         }
 
         await status.RecordOutcomesAsync(id, outcomes, cancellationToken);
@@ -92,4 +98,7 @@ public sealed partial class PingDeliverer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Channel} channel failed for ping {PingId}")]
     private static partial void LogChannelFailed(ILogger logger, Exception exception, string channel, string pingId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ping {PingId}: {Failed} of {Sent} devices failed through the {Channel} channel ({Reasons})")]
+    private static partial void LogDevicesFailed(ILogger logger, string pingId, int failed, int sent, string channel, string reasons);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Configuration;
@@ -57,8 +58,10 @@ public static class GatewayApp
         builder.Services.AddConsole(builder.Configuration);
 
         var app = builder.Build();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnavailableDependencyResponder.RespondAsync });
-        app.UseConsole(underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
+        app.UseForwardedHeaders();
+        // The responder logs each failure once, with what the client was told; the middleware's own error log would repeat it.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnhandledExceptionResponder.RespondAsync, SuppressDiagnosticsCallback = _ => true });
+        app.UseConsole();
         app.MapPingEndpoints();
         app.MapUserEndpoints();
         app.MapClientEndpoints();
@@ -74,7 +77,10 @@ public static class GatewayApp
 
     private static void AddGatewayServices(IServiceCollection services, ConfigurationManager configuration, bool underFunctionsHost)
     {
-        services.Configure<RhoConnectOptions>(configuration.GetSection(RhoConnectOptions.Section));
+        services.AddOptions<RhoConnectOptions>().Bind(configuration.GetSection(RhoConnectOptions.Section))
+            .Validate(o => o.LoginFailuresPerLogin > 0 && o.LoginFailuresPerAddress > 0 && o.LoginFailureWindow > TimeSpan.Zero,
+                "RhoConnect:LoginFailuresPerLogin and :LoginFailuresPerAddress must be at least 1, and :LoginFailureWindow longer than zero.")
+            .ValidateOnStart();
         services.Configure<PushQueueOptions>(configuration.GetSection(PushQueueOptions.Section));
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         services.AddSingleton(TimeProvider.System);
@@ -123,6 +129,8 @@ public static class GatewayApp
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<SessionCookie>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RhoConnectOptions>>((forwarded, rhoConnect) => ClientAddress.Configure(forwarded, rhoConnect.Value.TrustedProxies));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<QueueHealthCheck>("queue").AddCheck<ChannelHealthCheck>("channels");
 
         // The in-process consumer reads the Storage queue; with Service Bus only the Functions host's trigger delivers.

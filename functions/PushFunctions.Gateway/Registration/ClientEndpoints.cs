@@ -56,29 +56,63 @@ public static class ClientEndpoints
         }
 
         var clientId = request.Headers[ClientIdHeader].FirstOrDefault(h => !string.IsNullOrEmpty(h)) ?? client_id;
-        var userId = parameters.Text("user_id") ?? caller!.SessionUser;
-        if (userId is not null)
+        var fields = DeviceFields.All
+            .Where(name => parameters.Text(name) is not null)
+            .ToDictionary(name => name, name => parameters.Text(name)!, StringComparer.Ordinal);
+        if (fields.FirstOrDefault(field => field.Value.Length > RegistrationStore.MaxFieldLength).Key is { } tooLong)
         {
-            if (!caller!.MayActFor(userId))
-            {
-                return RhoConnectApi.Forbidden;
-            }
-
-            if (await users.GetAsync(userId, cancellationToken) is null)
-            {
-                return RhoConnectApi.UnknownUser;
-            }
+            return RhoConnectApi.Text($"{tooLong} is longer than {RegistrationStore.MaxFieldLength} characters", StatusCodes.Status400BadRequest);
         }
-        else if (await registrations.FindUserAsync(clientId, cancellationToken) is { } owner && !caller!.MayActFor(owner))
+
+        var userId = parameters.Text("user_id");
+        if (caller!.SessionUser is { } sessionUser)
+        {
+            return userId is null || userId == sessionUser
+                ? await RegisterForSessionAsync(sessionUser, clientId, fields, users, registrations, cancellationToken)
+                : RhoConnectApi.Forbidden;
+        }
+
+        if (userId is not null && await users.GetAsync(userId, cancellationToken) is null)
+        {
+            return RhoConnectApi.UnknownUser;
+        }
+
+        // The API token may name any user: a client of another user moves to it (spec: "Device registration").
+        return await registrations.RegisterAsync(clientId, userId, fields, cancellationToken) is null ? RhoConnectApi.UnknownClient : Results.Ok();
+    }
+
+    /// <summary>
+    /// A device session registers only its own user's clients: another user's client is refused and stays where it is.
+    /// A client id nobody has is created for the session's user, as RhoConnect's register does for a logged-in device,
+    /// so a device that keeps the client id RhoConnect gave it registers without creating a client first.
+    /// </summary>
+    private static async Task<IResult> RegisterForSessionAsync(
+        string sessionUser, string clientId, Dictionary<string, string> fields, UserStore users, RegistrationStore registrations, CancellationToken cancellationToken)
+    {
+        if (await users.GetAsync(sessionUser, cancellationToken) is null)
+        {
+            return RhoConnectApi.UnknownUser;
+        }
+
+        var owner = await registrations.FindUserAsync(clientId, cancellationToken);
+        if (owner is not null && owner != sessionUser)
         {
             return RhoConnectApi.Forbidden;
         }
 
-        var fields = DeviceFields.All
-            .Where(name => parameters.Text(name) is not null)
-            .ToDictionary(name => name, name => parameters.Text(name)!, StringComparer.Ordinal);
-        var registered = await registrations.RegisterAsync(clientId, userId, fields, cancellationToken);
-        return registered is null ? RhoConnectApi.UnknownClient : Results.Ok();
+        // Null keeps the client's user: a session never moves a client, even one moved away since it was read.
+        if (owner is not null && await registrations.RegisterAsync(clientId, null, fields, cancellationToken) is not null)
+        {
+            return Results.Ok();
+        }
+
+        if (!RegistrationStore.IsClientId(clientId))
+        {
+            return RhoConnectApi.Text("client_id must be 32 lowercase hexadecimal characters, as RhoConnect issues them", StatusCodes.Status400BadRequest);
+        }
+
+        // Null: another user's request created this id first.
+        return await registrations.CreateAsync(sessionUser, clientId, fields, cancellationToken) is null ? RhoConnectApi.Forbidden : Results.Ok();
     }
 
     private static async Task<IResult> GetAsync(

@@ -35,4 +35,7 @@ internal static class RhoConnectApi
     public static IResult UnknownClient => Text("Unknown client", StatusCodes.Status404NotFound);
 
     public static IResult Forbidden => Text("This session may not act for that user", StatusCodes.Status403Forbidden);
+
+    /// <summary>A device session on a route only a backend may call.</summary>
+    public static IResult BackendOnly => Text("This route needs the API token", StatusCodes.Status403Forbidden);
 }

@@ -24,7 +24,7 @@ public static class UserEndpoints
             return refusal;
         }
 
-        return caller!.HasApiToken ? Results.Json(await users.ListLoginsAsync(cancellationToken)) : RhoConnectApi.Forbidden;
+        return caller!.HasApiToken ? Results.Json(await users.ListLoginsAsync(cancellationToken)) : RhoConnectApi.BackendOnly;
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, CallerAuthenticator authenticator, UserStore users, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public static class UserEndpoints
 
         if (!caller!.HasApiToken)
         {
-            return RhoConnectApi.Forbidden;
+            return RhoConnectApi.BackendOnly;
         }
 
         var attributes = parameters.Values.TryGetValue("attributes", out var value) && value.Properties is { } properties
@@ -62,9 +62,16 @@ public static class UserEndpoints
     private static async Task<IResult> DeleteAsync(
         string user_id, HttpRequest request, CallerAuthenticator authenticator, UserStore users, RegistrationStore registrations, CancellationToken cancellationToken)
     {
-        if (await RhoConnectApi.BeginForUserAsync(request, authenticator, user_id, cancellationToken) is { } refusal)
+        var (_, caller, refusal) = await RhoConnectApi.BeginAsync(request, authenticator, cancellationToken);
+        if (refusal is not null)
         {
             return refusal;
+        }
+
+        // As in RhoConnect, deleting a user is the backend's: a device session cannot remove its user and the other devices.
+        if (!caller!.HasApiToken)
+        {
+            return RhoConnectApi.BackendOnly;
         }
 
         return await users.DeleteAsync(user_id, registrations, cancellationToken) ? RhoConnectApi.Text("User deleted") : RhoConnectApi.UnknownUser;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Users;
 using PushFunctions.Gateway.Api;
@@ -13,7 +14,8 @@ public static class AppLoginEndpoints
     public static void MapAppLoginEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/rc/v1/app/login", LoginAsync);
 
-    private static async Task<IResult> LoginAsync(HttpContext context, SessionCookie sessions, UserStore users, CancellationToken cancellationToken)
+    private static async Task<IResult> LoginAsync(
+        HttpContext context, SessionCookie sessions, UserStore users, LoginThrottle throttle, CancellationToken cancellationToken)
     {
         if (!sessions.IsEnabled)
         {
@@ -33,9 +35,19 @@ public static class AppLoginEndpoints
             return Results.Text("login and password are required", "text/plain", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var user = await users.GetAsync(login, cancellationToken);
-        if (user?.PasswordHash is null || !PasswordHasher.Verify(password, user.PasswordHash))
+        using var attempt = await throttle.BeginAsync(login, context.Connection.RemoteIpAddress, cancellationToken);
+        if (attempt.RetryAfter is { } retryAfter)
         {
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Text($"Too many failed logins; retry in {seconds} seconds", "text/plain", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        // The same work whether the user exists or not: Verify checks against a dummy hash when there is no user.
+        var user = await users.GetAsync(login, cancellationToken);
+        if (!PasswordHasher.Verify(password, user?.PasswordHash))
+        {
+            attempt.RecordFailure();
             return Results.Text("Unable to authenticate '" + login + "'", "text/plain", statusCode: StatusCodes.Status401Unauthorized);
         }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Options;
 using PushFunctions.Gateway.Configuration;
 
@@ -6,13 +5,13 @@ namespace PushFunctions.Gateway.Sessions;
 
 /// <summary>
 /// The <c>rhoconnect_session</c> cookie of a device that logged in: its login signed by <see cref="SessionSigner"/>
-/// with the session secret, valid for the configured session lifetime.
+/// with the session secrets (the first signs, every one verifies), valid for the configured session lifetime.
 /// </summary>
 public sealed class SessionCookie(IOptions<RhoConnectOptions> options, TimeProvider time)
 {
     public const string Name = "rhoconnect_session";
 
-    private readonly SessionSigner _signer = new(Encoding.UTF8.GetBytes(options.Value.SessionSecret), time);
+    private readonly SessionSigner _signer = new(SessionSigner.SecretsOf(options.Value.SessionSecret), time);
 
     public bool IsEnabled => _signer.IsEnabled;
 

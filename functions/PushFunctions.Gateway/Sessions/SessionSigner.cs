@@ -7,17 +7,25 @@ namespace PushFunctions.Gateway.Sessions;
 
 /// <summary>
 /// Signed session values: "{subject, base64url}.{expiry, unix seconds}.{HMAC-SHA256}". Stateless, so any gateway
-/// instance accepts what another issued; a value cannot be forged without the key or used after it expires.
+/// instance accepts what another issued; a value cannot be forged without a key or used after it expires.
+/// The first key signs; every key verifies, so a secret can be rotated without signing everyone out.
 /// </summary>
-public sealed class SessionSigner(byte[] key, TimeProvider time)
+public sealed class SessionSigner(IReadOnlyList<byte[]> keys, TimeProvider time)
 {
-    public bool IsEnabled => key.Length > 0;
+    public bool IsEnabled => keys.Count > 0;
+
+    /// <summary>The secrets of a comma-separated setting, first the one that signs.</summary>
+    public static IReadOnlyList<byte[]> SecretsOf(string setting) =>
+        (setting ?? string.Empty)
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(Encoding.UTF8.GetBytes)
+            .ToArray();
 
     public string Issue(string subject, DateTimeOffset expires)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var payload = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(subject)) + "." + expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return payload + "." + Sign(payload);
+        return payload + "." + Sign(keys[0], payload);
     }
 
     /// <summary>The value's subject, or null when it is missing, forged, malformed or expired.</summary>
@@ -35,8 +43,15 @@ public sealed class SessionSigner(byte[] key, TimeProvider time)
         }
 
         var payload = value[..lastDot];
-        var expected = Encoding.ASCII.GetBytes(Sign(payload));
-        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(value[(lastDot + 1)..])))
+        var presented = Encoding.ASCII.GetBytes(value[(lastDot + 1)..]);
+        var signed = false;
+        foreach (var key in keys)
+        {
+            // No early exit: every key is tried, so the time taken does not tell which one matched.
+            signed |= CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(key, payload)), presented);
+        }
+
+        if (!signed)
         {
             return null;
         }
@@ -59,5 +74,5 @@ public sealed class SessionSigner(byte[] key, TimeProvider time)
         }
     }
 
-    private string Sign(string payload) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(payload)));
+    private static string Sign(byte[] key, string payload) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(payload)));
 }

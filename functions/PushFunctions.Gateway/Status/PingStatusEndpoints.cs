@@ -22,7 +22,7 @@ public static class PingStatusEndpoints
 
         if (!caller!.HasApiToken)
         {
-            return RhoConnectApi.Forbidden;
+            return RhoConnectApi.BackendOnly;
         }
 
         if (!PingId.TryParse(ping_id, out var id) || await store.GetAsync(id, cancellationToken) is not { } status)

@@ -2,16 +2,19 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Testing.Gateway;
+using PushFunctions.Testing.Logging;
 
 namespace PushFunctions.IntegrationTests.Delivery;
 
 public sealed class FanOutDeliveryTests : IAsyncLifetime
 {
-    private readonly ExplodingChannel _exploding = new();
     private GatewayHost _gateway = null!;
 
     public async Task InitializeAsync() =>
-        _gateway = await GatewayHost.StartAsync(services: s => s.AddSingleton<IDeliveryChannel>(_exploding));
+        _gateway = await GatewayHost.StartAsync(services: s => s
+            .AddCapturedLogs()
+            .AddSingleton<ExplodingChannel>()
+            .AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<ExplodingChannel>()));
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
@@ -66,11 +69,15 @@ public sealed class FanOutDeliveryTests : IAsyncLifetime
         var second = await Register(user, ("device_type", "WNS"), ("device_pin", Unique("wns2")));
         var apple = await Register(user, ("device_type", "APPLE"), ("device_pin", Unique("apple")));
 
-        var status = await _gateway.WaitForPingAsync(await _gateway.PingAsync(new("user_id", user), new("message", "boom")));
+        var pingId = await _gateway.PingAsync(new("user_id", user), new("message", "boom"));
+        var status = await _gateway.WaitForPingAsync(pingId);
 
         var devices = status.GetProperty("devices").EnumerateArray().ToList();
-        var failed = AssertOutcome(devices, exploding, "failed", null);
-        Assert.Contains("the handle exploded", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        AssertOutcome(devices, exploding, "failed", OutcomeReasons.ChannelError("exploding"));
+        Assert.DoesNotContain(ExplodingChannel.ExplosionMessage, status.GetRawText(), StringComparison.Ordinal);
+        var logged = Assert.Single(_gateway.Services.GetRequiredService<CapturedLogs>().Records, r => r.Exception?.Message == ExplodingChannel.ExplosionMessage);
+        Assert.Equal(pingId, logged.Value("PingId"));
+        Assert.Equal(exploding, logged.Value("ClientId"));
         AssertOutcome(devices, first, "sent", null);
         AssertOutcome(devices, second, "sent", null);
         AssertOutcome(devices, apple, "sent", null);

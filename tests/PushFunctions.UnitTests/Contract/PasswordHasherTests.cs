@@ -59,6 +59,7 @@ public sealed class PasswordHasherTests
     }
 
     [Theory]
+    [InlineData(null)]
     [InlineData("")]
     [InlineData("plain-text-password")]
     [InlineData("pbkdf2-sha256$210000$c2FsdA==")]
@@ -68,7 +69,7 @@ public sealed class PasswordHasherTests
     [InlineData("pbkdf2-sha256$many$c2FsdA==$aGFzaA==")]
     [InlineData("pbkdf2-sha256$1000$not base64!$aGFzaA==")]
     [InlineData("pbkdf2-sha256$1000$c2FsdA==$not base64!")]
-    public void A_malformed_stored_hash_verifies_nothing(string stored)
+    public void A_missing_or_malformed_stored_hash_verifies_nothing(string? stored)
     {
         Assert.False(PasswordHasher.Verify("pw", stored));
     }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Azure;
 using PushFunctions.Azure.NotificationHubs;
 using PushFunctions.Core.Delivery;
+using PushFunctions.Core.Pings;
 
 namespace PushFunctions.Gateway.Channels.NotificationHubs;
 
@@ -38,7 +40,7 @@ internal sealed class HubDelivery(
             catch (RequestFailedException e) when (e.Status == 403)
             {
                 // Free-tier hubs have no batch route; direct sends still work.
-                channel.OnBatchRefused(hub, e);
+                channel.OnBatchRefused(hub, Ping, e);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 410)
             {
@@ -52,7 +54,7 @@ internal sealed class HubDelivery(
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Fill(chunk, ReasonFor(e));
+                Fill(chunk, ReasonFor(hub, e));
                 return;
             }
         }
@@ -87,7 +89,7 @@ internal sealed class HubDelivery(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            outcomes[i] = send.Outcome(OutcomeStatus.Failed, ReasonFor(e));
+            outcomes[i] = send.Outcome(OutcomeStatus.Failed, ReasonFor(hub, e));
         }
     }
 
@@ -111,7 +113,7 @@ internal sealed class HubDelivery(
         // Requests already in flight may be rejected too; the first one speaks for all.
         if (_rejectedHubs.TryAdd(hub.Name, true))
         {
-            channel.OnCredentialsRejected(hub, e);
+            channel.OnCredentialsRejected(hub, Ping, e);
         }
     }
 
@@ -123,12 +125,20 @@ internal sealed class HubDelivery(
         }
     }
 
-    private static string ReasonFor(Exception exception) => exception switch
+    /// <summary>A fixed reason for the status; what the hub said goes to the log, under the ping's id.</summary>
+    private string ReasonFor(HubSender hub, Exception exception)
     {
-        RequestFailedException { Status: 400 } e => $"{NotificationHubsReasons.BadPayload} (400): {NotificationHubFailure.Detail(e)}",
-        RequestFailedException { Status: 413 } => OutcomeReasons.PayloadTooLarge,
-        RequestFailedException { Status: 0 } e => $"notification hubs unreachable: {e.InnerException?.Message ?? e.Message}",
-        RequestFailedException e => $"notification hubs answered {e.Status}: {NotificationHubFailure.Detail(e) ?? "no detail"}",
-        _ => $"notification hubs channel error: {exception.Message}",
-    };
+        channel.OnSendFailed(hub, Ping, exception);
+        return exception switch
+        {
+            RequestFailedException { Status: 400 } => NotificationHubsReasons.BadPayload,
+            RequestFailedException { Status: 413 } => OutcomeReasons.PayloadTooLarge,
+            RequestFailedException { Status: 0 } => NotificationHubsReasons.Unreachable,
+            RequestFailedException e => string.Create(CultureInfo.InvariantCulture, $"notification hubs answered {e.Status}"),
+            _ => OutcomeReasons.ChannelError(channel.Name),
+        };
+    }
+
+    /// <summary>Every send of one channel call belongs to the same ping.</summary>
+    private PingId Ping => sends[0].Ping;
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PushFunctions.Azure.NotificationHubs;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Core.Payloads;
+using PushFunctions.Core.Pings;
 using PushFunctions.Gateway.Health;
 
 namespace PushFunctions.Gateway.Channels.NotificationHubs;
@@ -75,29 +76,47 @@ public sealed partial class NotificationHubsChannel : IDeliveryChannel
 
     internal void OnAccepted(HubSender hub) => _health.ReportWorking(HealthKey(hub));
 
-    internal void OnBatchRefused(HubSender hub, RequestFailedException e)
+    internal void OnBatchRefused(HubSender hub, PingId ping, RequestFailedException e)
     {
         if (hub.RefuseBatch())
         {
-            LogBatchRefused(_logger, hub.Name, e.Status, NotificationHubFailure.Detail(e));
+            LogBatchRefused(_logger, hub.Name, ping.ToString(), e.Status, NotificationHubFailure.Detail(e));
         }
     }
 
-    internal void OnCredentialsRejected(HubSender hub, RequestFailedException e)
+    internal void OnCredentialsRejected(HubSender hub, PingId ping, RequestFailedException e)
     {
         var detail = NotificationHubFailure.Detail(e) ?? $"status {e.Status}";
         // Logged when the problem appears, not again for every ping while it lasts; /healthz keeps reporting it.
         if (_health.ReportProblem(HealthKey(hub), $"{NotificationHubsReasons.CredentialsRejected} ({e.Status}: {detail})"))
         {
-            LogCredentialsRejected(_logger, hub.Name, _connection.SharedAccessKeyName, e.Status, detail);
+            LogCredentialsRejected(_logger, hub.Name, ping.ToString(), _connection.SharedAccessKeyName, e.Status, detail);
+        }
+    }
+
+    internal void OnSendFailed(HubSender hub, PingId ping, Exception e)
+    {
+        if (e is RequestFailedException { Status: > 0 } answered)
+        {
+            LogSendRefused(_logger, hub.Name, ping.ToString(), answered.Status, NotificationHubFailure.Detail(answered));
+        }
+        else
+        {
+            LogSendFailed(_logger, e, hub.Name, ping.ToString());
         }
     }
 
     private string HealthKey(HubSender hub) => $"{Name} hub {hub.Name}";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification hub {Hub} refused direct batch send ({Status}: {Detail}); sending to its devices one by one from now on")]
-    private static partial void LogBatchRefused(ILogger logger, string hub, int status, string? detail);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification hub {Hub} refused direct batch send for ping {PingId} ({Status}: {Detail}); sending to its devices one by one from now on")]
+    private static partial void LogBatchRefused(ILogger logger, string hub, string pingId, int status, string? detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Notification hub {Hub} rejected the credentials of access policy {KeyName} ({Status}: {Detail}); its devices fail until the connection string is fixed")]
-    private static partial void LogCredentialsRejected(ILogger logger, string hub, string keyName, int status, string detail);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification hub {Hub} rejected the credentials of access policy {KeyName} sending ping {PingId} ({Status}: {Detail}); its devices fail until the connection string is fixed")]
+    private static partial void LogCredentialsRejected(ILogger logger, string hub, string pingId, string keyName, int status, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification hub {Hub} refused a send of ping {PingId} ({Status}: {Detail})")]
+    private static partial void LogSendRefused(ILogger logger, string hub, string pingId, int status, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A send of ping {PingId} to notification hub {Hub} failed without an answer from the hub")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string hub, string pingId);
 }

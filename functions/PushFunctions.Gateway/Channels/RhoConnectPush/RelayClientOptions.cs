@@ -15,5 +15,7 @@ public sealed class RelayClientOptions : ClientOptions
         Retry.Delay = TimeSpan.FromMilliseconds(200);
         Retry.MaxDelay = TimeSpan.FromSeconds(10);
         Retry.NetworkTimeout = TimeSpan.FromSeconds(15);
+        // The request path is the device's token (messageQueue/{token}); Azure.Core's request log would write it out.
+        Diagnostics.IsLoggingEnabled = false;
     }
 }

@@ -12,9 +12,10 @@ namespace PushFunctions.Gateway.Channels.RhoConnectPush;
 /// failed, logged once, /healthz unhealthy; 404 the device's token is unknown: its registration is marked invalid;
 /// 5xx and no answer are retried by the client's pipeline, then failed.
 /// </summary>
-public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHealth health, ILogger<RhoConnectPushChannel> logger) : PerDeviceChannel
+public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHealth health, ILogger<RhoConnectPushChannel> logger) : PerDeviceChannel(logger)
 {
     public const string CredentialsRejected = "relay credentials rejected";
+    public const string RelayUnreachable = "relay unreachable after retries";
 
     public override string Name => "rhoconnect_push";
 
@@ -31,7 +32,8 @@ public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHeal
         catch (Exception e) when (e is RequestFailedException or AggregateException)
         {
             // Azure.Core reports retries exhausted on transport failures as an AggregateException of them.
-            return send.Outcome(OutcomeStatus.Failed, "relay unreachable after retries: " + e.Message);
+            LogRelayUnreachable(logger, e, send.Ping.ToString(), send.Target.Client.ClientId);
+            return send.Outcome(OutcomeStatus.Failed, RelayUnreachable);
         }
 
         using var answer = response;
@@ -43,7 +45,7 @@ public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHeal
             case 401:
                 if (health.ReportProblem(Name, CredentialsRejected))
                 {
-                    LogCredentialsRejected(logger);
+                    LogCredentialsRejected(logger, send.Ping.ToString());
                 }
 
                 return send.Outcome(OutcomeStatus.Failed, CredentialsRejected);
@@ -56,6 +58,9 @@ public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHeal
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The RPS relay rejected the app credentials (401): check Rps:AppName and Rps:AppPassword. Relay sends fail until they are fixed.")]
-    private static partial void LogCredentialsRejected(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The RPS relay rejected the app credentials (401) sending ping {PingId}: check Rps:AppName and Rps:AppPassword. Relay sends fail until they are fixed.")]
+    private static partial void LogCredentialsRejected(ILogger logger, string pingId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The RPS relay did not answer, after retries, sending ping {PingId} to client {ClientId}")]
+    private static partial void LogRelayUnreachable(ILogger logger, Exception exception, string pingId, string clientId);
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Sessions;
@@ -16,7 +15,7 @@ public sealed class ConsoleSessionCookie(IOptions<RhoConnectOptions> rhoConnect,
     public const string Name = "pushfunctions_console";
     public const string Subject = "operator";
 
-    private readonly SessionSigner _signer = new(DeriveKey(rhoConnect.Value.SessionSecret), time);
+    private readonly SessionSigner _signer = new(SessionSigner.SecretsOf(rhoConnect.Value.SessionSecret).Select(DeriveKey).ToArray(), time);
 
     public bool IsEnabled => _signer.IsEnabled;
 
@@ -50,6 +49,5 @@ public sealed class ConsoleSessionCookie(IOptions<RhoConnectOptions> rhoConnect,
         IsEssential = true,
     };
 
-    private static byte[] DeriveKey(string secret) =>
-        string.IsNullOrEmpty(secret) ? [] : HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "PushFunctions console session"u8);
+    private static byte[] DeriveKey(byte[] secret) => HMACSHA256.HashData(secret, "PushFunctions console session"u8);
 }
