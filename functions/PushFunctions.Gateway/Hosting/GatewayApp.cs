@@ -41,7 +41,8 @@ public static class GatewayApp
 
         // First, so overrides shape the gateway's own registrations and channels added here are tried before the log channel.
         configure?.Invoke(builder);
-        AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
+        var underFunctionsHost = !string.IsNullOrEmpty(customHandlerPort);
+        AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost);
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnavailableDependencyResponder.RespondAsync });
@@ -50,7 +51,12 @@ public static class GatewayApp
         app.MapClientEndpoints();
         app.MapPingStatusEndpoints();
         app.MapAppLoginEndpoints();
-        app.MapFunctionInvocationEndpoints();
+        if (underFunctionsHost)
+        {
+            // Only the host, on the loopback port it gave us, invokes the delivery functions; standalone they do not exist.
+            app.MapFunctionInvocationEndpoints();
+        }
+
         app.MapHealthChecks("/healthz");
         // Liveness: the process answers, without touching storage (for probes, and the benchmark's baseline endpoint).
         app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
@@ -82,8 +88,10 @@ public static class GatewayApp
                 name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], sp.GetRequiredService<IOptions<PushQueueOptions>>()),
             var other => throw new InvalidOperationException($"PushQueue:Transport {other} is not available in this build."),
         });
-        services.AddKeyedSingleton<QueueClient>(StorageQueueConsumer.PoisonQueueKey, (sp, _) =>
-            sp.GetRequiredService<StorageAccount>().CreateQueueClient(sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + "-poison"));
+        services.AddSingleton(sp => new PoisonQueue(
+            sp.GetRequiredService<StorageAccount>().CreateQueueClient(
+                sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }),
+            sp.GetRequiredService<ILogger<PoisonQueue>>()));
 
         services.AddSingleton<DeliveryWakeup>();
         services.AddSingleton<PingBatcher>();
