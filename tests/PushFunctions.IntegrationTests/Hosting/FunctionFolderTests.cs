@@ -57,8 +57,7 @@ public sealed class FunctionFolderTests
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json")));
         var handler = host.RootElement.GetProperty("customHandler");
 
-        Assert.Equal("dotnet", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.Equal("PushFunctions.Gateway.dll", handler.GetProperty("description").GetProperty("arguments")[0].GetString());
+        Assert.Equal("PushFunctions.Gateway", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
         Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal(string.Empty, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
