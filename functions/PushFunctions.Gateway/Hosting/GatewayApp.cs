@@ -27,6 +27,7 @@ public static class GatewayApp
 {
     public const string StorageConnectionSetting = "AzureWebJobsStorage";
     public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    private const string LivenessPath = "/healthz/live";
 
     /// <param name="args">Command-line arguments (e.g. --urls).</param>
     /// <param name="configure">Lets tests and embedders override configuration and services before the app is built.</param>
@@ -46,6 +47,14 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnavailableDependencyResponder.RespondAsync });
+        // Storage is created beside the server's start; a request that may use it waits for that first attempt.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments(LivenessPath, StringComparison.OrdinalIgnoreCase),
+            branch => branch.Use(async (context, next) =>
+            {
+                await context.RequestServices.GetRequiredService<StorageInitializer>().FirstAttempt.WaitAsync(context.RequestAborted);
+                await next(context);
+            }));
         app.MapPingEndpoints();
         app.MapUserEndpoints();
         app.MapClientEndpoints();
@@ -59,7 +68,7 @@ public static class GatewayApp
 
         app.MapHealthChecks("/healthz");
         // Liveness: the process answers, without touching storage (for probes, and the benchmark's baseline endpoint).
-        app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(LivenessPath, new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         return app;
     }
 
@@ -95,7 +104,8 @@ public static class GatewayApp
 
         services.AddSingleton<DeliveryWakeup>();
         services.AddSingleton<PingBatcher>();
-        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddHostedService(sp => sp.GetRequiredService<PingBatcher>());
         services.AddSingleton<PingDeliverer>();
         services.AddSingleton<EnvelopeProcessor>();
