@@ -175,6 +175,7 @@ CS
   printf '%-44s %12s   %s\n' "measure" "value" "baseline (same run)"
   printf '%-44s %12s   %s\n' "start -> first /healthz/live 200 (ms)" "$live" "bare app: $bare ms ($(awk -v a="$live" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')x; target <= 1.2x)"
   printf '%-44s %12s   %s\n' "start -> first accepted ping (ms)" "$ping" "$(awk -v a="$ping" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')x the bare app's first answer"
+  printf '%-44s %12s   %s\n' "CPU time until the first answer (ms)" "$(figure gateway_live_cpu_ms)" "bare app: $(figure baseline_live_cpu_ms) ms (steadier than wall time on a busy machine)"
   printf '%-44s %12s\n' "every gateway start (ms)" "$(figure gateway_live_all)"
   printf '%-44s %12s\n' "every bare app start (ms)" "$(figure baseline_live_all)"
 }
