@@ -85,6 +85,8 @@ public sealed class GatewayHost : IAsyncDisposable
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
+        // The app creates its tables and queue once it listens; tests that reach storage directly start after that.
+        await app.Services.GetRequiredService<StorageInitializer>().FirstAttempt;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(app, new Uri(address), effective);
     }
