@@ -7,6 +7,10 @@
 #   scripts/bench.sh fanout    one ping to 30,000 native devices (deep) and to 10,000 users (wide) through a
 #                              local Notification Hubs server, against Azurite partition reads
 #   scripts/bench.sh relay     10,000 held long polls, POST -> poll answer latency, durable message rate
+#   scripts/bench.sh coldstart the published gateway package started as the Functions host starts it: process
+#                              start -> first GET /healthz/live 200 and -> first accepted ping on Azurite, beside
+#                              a bare ASP.NET Core app (one endpoint) published the same way; medians of
+#                              BENCH_COLDSTART_RUNS (9) alternating starts
 #   scripts/bench.sh all       all of the above
 # Loopback only; every load is bounded in time. Results and how to read them: docs/benchmarks.md.
 set -euo pipefail
@@ -129,12 +133,60 @@ bench_relay() {
   pf_stop "${APP_PIDS[relay]}"
 }
 
+bench_coldstart() {
+  local work
+  work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-coldstart.XXXXXX")
+  pf_on_exit rm -rf "$work"
+  pf_step "Publishing the gateway package (as for Azure: self-contained linux-x64, ReadyToRun)"
+  pf_run dotnet publish functions/PushFunctions.Gateway -c Release -o "$work/gateway" --nologo -v quiet || pf_die "publishing the gateway failed"
+
+  pf_step "Publishing the baseline: a bare ASP.NET Core app with one endpoint, published the same way"
+  mkdir -p "$work/bare-src"
+  cat >"$work/bare-src/Bare.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <InvariantGlobalization>true</InvariantGlobalization>
+    <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+    <SelfContained>true</SelfContained>
+    <PublishReadyToRun>true</PublishReadyToRun>
+  </PropertyGroup>
+</Project>
+XML
+  cat >"$work/bare-src/Program.cs" <<'CS'
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"]}");
+var app = builder.Build();
+app.MapGet("/healthz/live", () => "Healthy");
+app.Run();
+CS
+  pf_run dotnet publish "$work/bare-src" -c Release -o "$work/bare" --nologo -v quiet || pf_die "publishing the baseline failed"
+
+  azurite_start
+  pf_step "Cold starts: gateway and baseline alternately, ${BENCH_COLDSTART_RUNS:-9} of each"
+  local figures
+  figures=$(load coldstart --gateway "$work/gateway/PushFunctions.Gateway" --baseline "$work/bare/Bare" \
+    --connection "$AZURITE_CONNECTION_STRING" --token "$BENCH_API_TOKEN" --runs "${BENCH_COLDSTART_RUNS:-9}")
+  figure() { awk -v k="$1" '$1 == k {print $2}' <<<"$figures"; }
+  local live ping bare
+  live=$(figure gateway_live_ms) ping=$(figure gateway_ping_ms) bare=$(figure baseline_live_ms)
+  printf '\n== coldstart (medians of %s starts) ==\n' "$(figure coldstart_runs)"
+  printf '%-44s %12s   %s\n' "measure" "value" "baseline (same run)"
+  printf '%-44s %12s   %s\n' "start -> first /healthz/live 200 (ms)" "$live" "bare app: $bare ms ($(awk -v a="$live" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')x; target <= 1.2x)"
+  printf '%-44s %12s   %s\n' "start -> first accepted ping (ms)" "$ping" "$(awk -v a="$ping" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')x the bare app's first answer"
+  printf '%-44s %12s   %s\n' "CPU time until the first answer (ms)" "$(figure gateway_live_cpu_ms)" "bare app: $(figure baseline_live_cpu_ms) ms (steadier than wall time on a busy machine)"
+  printf '%-44s %12s\n' "every gateway start (ms)" "$(figure gateway_live_all)"
+  printf '%-44s %12s\n' "every bare app start (ms)" "$(figure baseline_live_all)"
+}
+
 ensure_tools
 mkdir -p "$APP_LOG_DIR"
 case ${1:-} in
   ingest) bench_ingest ;;
   fanout) bench_fanout ;;
   relay) bench_relay ;;
-  all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  coldstart) bench_coldstart ;;
+  all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay; azurite_stop; bench_coldstart ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

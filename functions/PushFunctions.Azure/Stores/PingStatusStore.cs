@@ -72,7 +72,7 @@ public sealed class PingStatusStore(TableClient pings)
     }
 
     /// <summary>The envelope a queue message carries, or names when it was too large for one message.</summary>
-    /// <exception cref="JsonException">The message, or the stored body, is not an envelope.</exception>
+    /// <exception cref="MalformedEnvelopeException">The message, or the stored body, is not an envelope, or the stored body is gone.</exception>
     public async Task<PingEnvelope> ReadEnvelopeAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         var envelope = PingEnvelopeJson.Deserialize(message.Span);
@@ -83,7 +83,14 @@ public sealed class PingStatusStore(TableClient pings)
 
     private async Task<byte[]> ReadEnvelopeBodyAsync(string envelopeId, CancellationToken cancellationToken)
     {
-        var entity = (await pings.GetEntityAsync(envelopeId, EnvelopeRowKey, cancellationToken: cancellationToken)).Value;
+        var found = await pings.GetEntityIfExistsAsync(envelopeId, EnvelopeRowKey, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.GetBinary("Body0") is null)
+        {
+            // Past its retention, or never stored: no attempt will ever find it.
+            throw new MalformedEnvelopeException("the stored envelope body is gone");
+        }
+
+        var entity = found.Value;
         using var stream = new MemoryStream();
         for (var c = 0; entity.GetBinary("Body" + c.ToString(CultureInfo.InvariantCulture)) is { } chunk; c++)
         {

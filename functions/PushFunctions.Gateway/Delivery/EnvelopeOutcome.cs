@@ -1,14 +1,16 @@
 namespace PushFunctions.Gateway.Delivery;
 
-/// <summary>What the queue should do with a message after one delivery attempt.</summary>
-public enum EnvelopeOutcome
+/// <summary>
+/// How one delivery attempt ended, and why when it did not complete: the reason is our own wording, fit to stand beside
+/// a poisoned or dead-lettered message (a Service Bus dead-letter reason, a log line an operator reads).
+/// </summary>
+public sealed record EnvelopeOutcome(EnvelopeOutcomeKind Kind, string? Reason)
 {
-    /// <summary>Every ping is delivered: complete (delete) the message.</summary>
-    Completed,
+    public static EnvelopeOutcome Completed { get; } = new(EnvelopeOutcomeKind.Completed, null);
 
-    /// <summary>Something failed that may pass: make the message visible again later.</summary>
-    Retry,
+    public static EnvelopeOutcome Retry(string reason) => new(EnvelopeOutcomeKind.Retry, reason);
 
-    /// <summary>The last allowed attempt failed, or the message can never succeed: poison / dead-letter it. The status says so.</summary>
-    GiveUp,
+    public static EnvelopeOutcome GiveUp(string reason) => new(EnvelopeOutcomeKind.GiveUp, reason);
+
+    public static EnvelopeOutcome Rejected(string reason) => new(EnvelopeOutcomeKind.Rejected, reason);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Pings;
 using PushFunctions.Core.Status;
@@ -9,7 +8,8 @@ namespace PushFunctions.Gateway.Delivery;
 /// <summary>
 /// Handles one queue message, whoever received it (the in-process consumer, the Functions host's Storage-queue or
 /// Service Bus trigger): delivers each ping of the envelope, and on the last allowed attempt records the pings
-/// that could not be delivered as failed, so a message that ends in the poison or dead-letter queue is visible.
+/// that could not be delivered as failed, so a message that ends in the poison or dead-letter queue is visible. A
+/// message that is not an envelope at all is <see cref="EnvelopeOutcomeKind.Rejected"/> at once, with the reason.
 /// </summary>
 public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatusStore status, ILogger<EnvelopeProcessor> logger)
 {
@@ -23,15 +23,15 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
         {
             envelope = await status.ReadEnvelopeAsync(message, cancellationToken);
         }
-        catch (JsonException e)
+        catch (MalformedEnvelopeException e)
         {
-            LogMalformed(logger, e);
-            return EnvelopeOutcome.GiveUp;
+            LogRejected(logger, e.Message);
+            return EnvelopeOutcome.Rejected(e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogAttemptFailed(logger, e, "(unread)", attempt, maxAttempts);
-            return attempt >= maxAttempts ? EnvelopeOutcome.GiveUp : EnvelopeOutcome.Retry;
+            return Unfinished(attempt, maxAttempts, "the envelope could not be read");
         }
 
         var failures = new System.Collections.Concurrent.ConcurrentBag<(PingId Id, Exception Error)>();
@@ -57,9 +57,10 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             return EnvelopeOutcome.Completed;
         }
 
-        if (attempt < maxAttempts)
+        var outcome = Unfinished(attempt, maxAttempts, string.Create(CultureInfo.InvariantCulture, $"{failures.Count} of {envelope.Pings.Count} pings not delivered"));
+        if (outcome.Kind == EnvelopeOutcomeKind.Retry)
         {
-            return EnvelopeOutcome.Retry;
+            return outcome;
         }
 
         foreach (var (id, error) in failures)
@@ -75,8 +76,12 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             }
         }
 
-        return EnvelopeOutcome.GiveUp;
+        return outcome;
     }
+
+    private static EnvelopeOutcome Unfinished(long attempt, int maxAttempts, string what) => attempt < maxAttempts
+        ? EnvelopeOutcome.Retry(string.Create(CultureInfo.InvariantCulture, $"{what} on attempt {attempt} of {maxAttempts}"))
+        : EnvelopeOutcome.GiveUp(string.Create(CultureInfo.InvariantCulture, $"{what}; delivery gave up after {attempt} attempts"));
 
     /// <summary>
     /// A message reached the dead-letter queue by a way the delivery attempts did not see (it expired before any
@@ -89,9 +94,10 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
         {
             envelope = await status.ReadEnvelopeAsync(message, cancellationToken);
         }
-        catch (JsonException e)
+        catch (MalformedEnvelopeException e)
         {
-            LogMalformed(logger, e);
+            // Nothing to mark: it never named pings we could find.
+            LogRejected(logger, e.Message);
             return;
         }
 
@@ -105,8 +111,8 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A queue message is not a ping envelope; it is dead-lettered")]
-    private static partial void LogMalformed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A queue message is rejected without retrying: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of ping {PingId} failed on attempt {Attempt} of {MaxAttempts}")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string pingId, long attempt, int maxAttempts);

@@ -1,15 +1,13 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PushFunctions.Gateway.Configuration;
 
 namespace PushFunctions.Gateway.Delivery;
 
 /// <summary>
-/// Queue-triggered delivery under the Functions host: the host POSTs the custom-handler invocation payload
-/// (<c>{"Data":{"message":...},"Metadata":{"DequeueCount":...}}</c>) to <c>/{FunctionName}</c>. A 2xx answer completes
-/// the message; any other makes the host retry it and finally poison / dead-letter it.
+/// Queue-triggered delivery under the Functions host, which POSTs the custom-handler invocation payload
+/// (<see cref="HostInvocation"/>) to <c>/{FunctionName}</c>. A 2xx answer completes the message; any other makes the
+/// host retry it and finally poison / dead-letter it. Mapped only when the app runs as the host's custom handler:
+/// standalone, nobody may hand the gateway an envelope to deliver.
 /// </summary>
 public static class FunctionInvocationEndpoints
 {
@@ -20,27 +18,37 @@ public static class FunctionInvocationEndpoints
 
     public static void MapFunctionInvocationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/" + StorageQueueFunction, (HttpRequest request, EnvelopeProcessor processor, IOptions<PushQueueOptions> options, CancellationToken cancellationToken) =>
-            InvokeAsync(request, processor, "DequeueCount", options.Value.MaxDeliveryAttempts, cancellationToken));
-        app.MapPost("/" + ServiceBusFunction, (HttpRequest request, EnvelopeProcessor processor, IOptions<PushQueueOptions> options, CancellationToken cancellationToken) =>
-            InvokeAsync(request, processor, "DeliveryCount", options.Value.MaxDeliveryAttempts, cancellationToken));
+        app.MapPost("/" + StorageQueueFunction, (HttpRequest request, EnvelopeProcessor processor, PoisonQueue poison, IOptions<PushQueueOptions> options, CancellationToken cancellationToken) =>
+            DeliverAsync(request, processor, poison, "Storage queue message", "Id", "DequeueCount", options.Value.MaxDeliveryAttempts, cancellationToken));
+        app.MapPost("/" + ServiceBusFunction, (HttpRequest request, EnvelopeProcessor processor, PoisonQueue poison, IOptions<PushQueueOptions> options, CancellationToken cancellationToken) =>
+            DeliverAsync(request, processor, poison, "Service Bus message", "MessageId", "DeliveryCount", options.Value.MaxDeliveryAttempts, cancellationToken));
         app.MapPost("/" + DeadLetterFunction, RecordDeadLetteredAsync);
     }
 
-    public static async Task<IResult> InvokeAsync(
-        HttpRequest request, EnvelopeProcessor processor, string attemptMetadata, int maxAttempts, CancellationToken cancellationToken)
+    private static async Task<IResult> DeliverAsync(
+        HttpRequest request, EnvelopeProcessor processor, PoisonQueue poison, string kind, string idMetadata, string attemptMetadata, int maxAttempts, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(processor);
-        var (message, metadata, refusal) = await ReadInvocationAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (invocation, refusal) = await HostInvocation.ReadAsync(request, MessageBinding, cancellationToken);
+        if (invocation is null)
         {
-            return refusal;
+            return Results.Text(refusal, "text/plain", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var outcome = await processor.ProcessAsync(message!, ReadAttempt(metadata, attemptMetadata), maxAttempts, cancellationToken);
-        return outcome == EnvelopeOutcome.Completed
-            ? Results.Json(new InvocationResult())
-            : Results.Text($"Delivery did not complete ({outcome}); the host retries or dead-letters the message.", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+        var attempt = invocation.Count(attemptMetadata);
+        var outcome = await processor.ProcessAsync(invocation.Message, attempt, maxAttempts, cancellationToken);
+        switch (outcome.Kind)
+        {
+            case EnvelopeOutcomeKind.Completed:
+                return Results.Json(new InvocationResult());
+            case EnvelopeOutcomeKind.Rejected:
+                // Retrying cannot help, and a failed answer would make the host retry. A custom handler cannot poison or
+                // dead-letter a message itself (the host settles it from the answer alone), so the handler keeps the
+                // copy the host would keep, with the reason, and answers success so the host completes the original.
+                var logged = await poison.PoisonAsync(invocation.Message, $"{kind} {invocation.Scalar(idMetadata)} (attempt {attempt})", outcome.Reason!, cancellationToken);
+                return Results.Json(new InvocationResult { Logs = [logged] });
+            default:
+                return Results.Text($"Delivery did not complete: {outcome.Reason}. The host retries or dead-letters the message.", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     /// <summary>
@@ -49,71 +57,13 @@ public static class FunctionInvocationEndpoints
     /// </summary>
     private static async Task<IResult> RecordDeadLetteredAsync(HttpRequest request, EnvelopeProcessor processor, CancellationToken cancellationToken)
     {
-        var (message, metadata, refusal) = await ReadInvocationAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (invocation, refusal) = await HostInvocation.ReadAsync(request, MessageBinding, cancellationToken);
+        if (invocation is null)
         {
-            return refusal;
+            return Results.Text(refusal, "text/plain", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        await processor.RecordDeadLetteredAsync(message!, DeadLetterReason(metadata), cancellationToken);
+        await processor.RecordDeadLetteredAsync(invocation.Message, invocation.ApplicationProperty("DeadLetterReason") ?? "no reason given", cancellationToken);
         return Results.Json(new InvocationResult());
-    }
-
-    private static async Task<(byte[]? Message, JsonElement Metadata, IResult? Refusal)> ReadInvocationAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            using var invocation = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
-            if (!invocation.RootElement.TryGetProperty("Data", out var data) || !data.TryGetProperty(MessageBinding, out var trigger))
-            {
-                return (null, default, Results.Text($"The invocation has no Data.{MessageBinding}.", "text/plain", statusCode: StatusCodes.Status400BadRequest));
-            }
-
-            // The host passes a message as a JSON string, or, when the message itself is JSON, sometimes as that JSON.
-            var message = trigger.ValueKind == JsonValueKind.String
-                ? Encoding.UTF8.GetBytes(trigger.GetString()!)
-                : Encoding.UTF8.GetBytes(trigger.GetRawText());
-            var metadata = invocation.RootElement.TryGetProperty("Metadata", out var found) ? found.Clone() : default;
-            return (message, metadata, null);
-        }
-        catch (JsonException)
-        {
-            return (null, default, Results.Text("The invocation payload is not JSON.", "text/plain", statusCode: StatusCodes.Status400BadRequest));
-        }
-    }
-
-    /// <summary>The broker's reason (e.g. TTLExpiredException), from the host's ApplicationProperties (UserProperties in older hosts).</summary>
-    private static string DeadLetterReason(JsonElement metadata)
-    {
-        foreach (var bag in (string[])["ApplicationProperties", "UserProperties"])
-        {
-            if (metadata.ValueKind == JsonValueKind.Object
-                && metadata.TryGetProperty(bag, out var properties)
-                && properties.ValueKind == JsonValueKind.Object
-                && properties.TryGetProperty("DeadLetterReason", out var value)
-                && value.ValueKind == JsonValueKind.String
-                && value.GetString() is { Length: > 0 } reason)
-            {
-                return reason;
-            }
-        }
-
-        return "no reason given";
-    }
-
-    private static long ReadAttempt(JsonElement metadata, string name)
-    {
-        if (metadata.ValueKind != JsonValueKind.Object || !metadata.TryGetProperty(name, out var value))
-        {
-            return 1;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
-            _ => 1,
-        };
     }
 }

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace PushFunctions.Gateway.Delivery;
 
-/// <summary>The custom-handler answer to the Functions host: no output bindings, nothing to log through the host.</summary>
+/// <summary>
+/// The custom-handler answer to the Functions host: no output bindings; <see cref="Logs"/> the host writes as the
+/// invocation's own log lines (DefaultHttpWorkerService.ProcessLogsFromHttpResponse), beside the function's name and id.
+/// </summary>
 public sealed record InvocationResult
 {
     [JsonPropertyName("Outputs")]

@@ -9,17 +9,16 @@ namespace PushFunctions.Gateway.Delivery;
 /// <summary>
 /// The standalone delivery loop (no Functions host): the same semantics as the host's queue trigger. A received
 /// message stays invisible while it is delivered; a failure makes it visible again after a doubling delay; after
-/// the last attempt it moves to the "{queue}-poison" queue.
+/// the last attempt, or at once when it is not a ping envelope, it moves to the "{queue}-poison" queue.
 /// </summary>
 public sealed partial class StorageQueueConsumer(
     StoragePingQueue queue,
-    [FromKeyedServices(StorageQueueConsumer.PoisonQueueKey)] QueueClient poisonQueue,
+    PoisonQueue poisonQueue,
     EnvelopeProcessor processor,
     DeliveryWakeup wakeup,
     IOptions<PushQueueOptions> options,
     ILogger<StorageQueueConsumer> logger) : BackgroundService
 {
-    public const string PoisonQueueKey = "poison";
     private const int BatchSize = 32;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(10);
@@ -27,7 +26,6 @@ public sealed partial class StorageQueueConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        await poisonQueue.CreateIfNotExistsAsync(stoppingToken);
         var idle = MinPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -59,21 +57,21 @@ public sealed partial class StorageQueueConsumer(
     {
         try
         {
-            var outcome = await processor.ProcessAsync(Encoding.UTF8.GetBytes(message.MessageText), message.DequeueCount, settings.MaxDeliveryAttempts, cancellationToken);
-            switch (outcome)
+            var body = Encoding.UTF8.GetBytes(message.MessageText);
+            var outcome = await processor.ProcessAsync(body, message.DequeueCount, settings.MaxDeliveryAttempts, cancellationToken);
+            switch (outcome.Kind)
             {
-                case EnvelopeOutcome.Completed:
+                case EnvelopeOutcomeKind.Completed:
                     await queue.Client.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                     break;
-                case EnvelopeOutcome.Retry:
+                case EnvelopeOutcomeKind.Retry:
                     var delay = TimeSpan.FromTicks(Math.Min(settings.RetryBaseDelay.Ticks << (int)Math.Min(message.DequeueCount - 1, 20), MaxRetryDelay.Ticks));
                     await queue.Client.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
                     break;
                 default:
-                    // Poison first, delete second: a crash in between leaves a copy, never a loss.
-                    await poisonQueue.SendMessageAsync(message.MessageText, cancellationToken: cancellationToken);
+                    // Given up, or never an envelope: poison first, delete second, so a crash in between leaves a copy, never a loss.
+                    await poisonQueue.PoisonAsync(body, $"Storage queue message {message.MessageId} (dequeue count {message.DequeueCount})", outcome.Reason!, cancellationToken);
                     await queue.Client.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                    LogPoisoned(logger, message.MessageId, message.DequeueCount);
                     break;
             }
         }
@@ -86,9 +84,6 @@ public sealed partial class StorageQueueConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving from the ping queue failed")]
     private static partial void LogReceiveFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to the poison queue after {Attempts} attempts")]
-    private static partial void LogPoisoned(ILogger logger, string messageId, long attempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Settling message {MessageId} failed; it will be redelivered")]
     private static partial void LogSettleFailed(ILogger logger, Exception exception, string messageId);

@@ -30,6 +30,7 @@ public static class GatewayApp
 {
     public const string StorageConnectionSetting = "AzureWebJobsStorage";
     public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    private const string LivenessPath = "/healthz/live";
 
     /// <param name="args">Command-line arguments (e.g. --urls).</param>
     /// <param name="configure">Lets tests and embedders override configuration and services before the app is built.</param>
@@ -54,24 +55,38 @@ public static class GatewayApp
 
         // First, so overrides shape the gateway's own registrations and channels added here are tried before the log channel.
         configure?.Invoke(builder);
-        AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost: !string.IsNullOrEmpty(customHandlerPort));
+        var underFunctionsHost = !string.IsNullOrEmpty(customHandlerPort);
+        AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost);
         builder.Services.AddConsole(builder.Configuration);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         // The responder logs each failure once, with what the client was told; the middleware's own error log would repeat it.
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnhandledExceptionResponder.RespondAsync, SuppressDiagnosticsCallback = _ => true });
+        // Storage is created beside the server's start; a request that may use it waits for that first attempt.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments(LivenessPath, StringComparison.OrdinalIgnoreCase),
+            branch => branch.Use(async (context, next) =>
+            {
+                await context.RequestServices.GetRequiredService<StorageInitializer>().FirstAttempt.WaitAsync(context.RequestAborted);
+                await next(context);
+            }));
         app.UseConsole();
         app.MapPingEndpoints();
         app.MapUserEndpoints();
         app.MapClientEndpoints();
         app.MapPingStatusEndpoints();
         app.MapAppLoginEndpoints();
-        app.MapFunctionInvocationEndpoints();
+        if (underFunctionsHost)
+        {
+            // Only the host, on the loopback port it gave us, invokes the delivery functions; standalone they do not exist.
+            app.MapFunctionInvocationEndpoints();
+        }
+
         app.MapConsole();
         app.MapHealthChecks("/healthz");
         // Liveness: the process answers, without touching storage (for probes, and the benchmark's baseline endpoint).
-        app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(LivenessPath, new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         return app;
     }
 
@@ -103,12 +118,15 @@ public static class GatewayApp
                 name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], sp.GetRequiredService<IOptions<PushQueueOptions>>()),
             var other => throw new InvalidOperationException($"PushQueue:Transport {other} is not available in this build."),
         });
-        services.AddKeyedSingleton<QueueClient>(StorageQueueConsumer.PoisonQueueKey, (sp, _) =>
-            sp.GetRequiredService<StorageAccount>().CreateQueueClient(sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + "-poison"));
+        services.AddSingleton(sp => new PoisonQueue(
+            sp.GetRequiredService<StorageAccount>().CreateQueueClient(
+                sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }),
+            sp.GetRequiredService<ILogger<PoisonQueue>>()));
 
         services.AddSingleton<DeliveryWakeup>();
         services.AddSingleton<PingBatcher>();
-        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddHostedService(sp => sp.GetRequiredService<PingBatcher>());
         services.AddSingleton<PingDeliverer>();
         services.AddSingleton<EnvelopeProcessor>();

@@ -4,23 +4,49 @@ using PushFunctions.Gateway.Queueing;
 namespace PushFunctions.Gateway.Hosting;
 
 /// <summary>
-/// Creates the tables and the queue before the app takes traffic. If storage is down at start-up the app still
-/// starts (it answers 503 until storage is back) and creation is retried in the background.
+/// Creates the tables and the queue once the server listens, not before: a cold start answers its liveness probe (the
+/// Functions host's readiness check) without first paying for the storage round trips and the HTTP stack's first use
+/// (in Azure, a managed-identity token too). Requests that use storage wait for that first attempt
+/// (<see cref="FirstAttempt"/>, at most 10 s). If storage is down at start-up the app still serves (it answers 503
+/// until storage is back) and creation is retried in the background.
 /// </summary>
 public sealed partial class StorageInitializer(
-    UserStore users, RegistrationStore registrations, PingStatusStore pings, IPingQueue queue, ILogger<StorageInitializer> logger) : IHostedService, IDisposable
+    UserStore users,
+    RegistrationStore registrations,
+    PingStatusStore pings,
+    IPingQueue queue,
+    IHostApplicationLifetime lifetime,
+    ILogger<StorageInitializer> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Completes when the first attempt to create the tables and the queue has ended, whichever way.</summary>
+    public Task FirstAttempt => _firstAttempt.Task;
+
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Bounded: a storage endpoint that accepts connections but does not answer must not hold up start-up.
-        using var firstTry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        firstTry.CancelAfter(TimeSpan.FromSeconds(10));
-        if (!await TryCreateAsync(firstTry.Token))
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         {
-            _ = RetryAsync();
-        }
+            // Bounded: a storage endpoint that accepts connections but does not answer must not hold up requests.
+            using var firstTry = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            firstTry.CancelAfter(TimeSpan.FromSeconds(10));
+            var created = false;
+            try
+            {
+                created = await TryCreateAsync(firstTry.Token);
+            }
+            finally
+            {
+                _firstAttempt.TrySetResult();
+            }
+
+            if (!created)
+            {
+                await RetryAsync();
+            }
+        }, CancellationToken.None));
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await _stopping.CancelAsync();

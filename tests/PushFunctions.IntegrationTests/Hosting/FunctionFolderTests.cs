@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
 using PushFunctions.Gateway.Hosting;
 
 namespace PushFunctions.IntegrationTests.Hosting;
@@ -41,14 +42,37 @@ public sealed class FunctionFolderTests
         return route == prefix || route.StartsWith(prefix + "/", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The host forwards an HTTP function's request to the handler at the request's own path
+    /// (DefaultHttpWorkerService.GetPathValue with enableForwardingHttpRequest), so an HTTP route that matched
+    /// "/DeliverFromQueue" would let anyone on the internet post envelopes to it. Host routes match case-insensitively.
+    /// </summary>
+    [Fact]
+    public void No_http_function_route_matches_the_path_of_a_delivery_function()
+    {
+        var functions = ReadFunctions();
+        var deliveryPaths = functions.Where(f => f.Trigger != "httpTrigger").Select(f => "/" + f.Name).Order().ToList();
+        Assert.Equal(["/DeadLetteredFromServiceBus", "/DeliverFromQueue", "/DeliverFromServiceBus"], deliveryPaths);
+
+        foreach (var function in functions.Where(f => f.Trigger == "httpTrigger"))
+        {
+            // Without a route the host serves an HTTP function at its name (routePrefix is empty).
+            var route = function.Route ?? function.Name;
+            var matcher = new TemplateMatcher(TemplateParser.Parse(route), new RouteValueDictionary());
+            foreach (var path in deliveryPaths.SelectMany(p => new[] { p, p.ToLowerInvariant(), p.ToUpperInvariant(), p + "/" }))
+            {
+                Assert.False(matcher.TryMatch(path, new RouteValueDictionary()), $"The HTTP function {function.Name} (route \"{route}\") forwards {path} to the handler.");
+            }
+        }
+    }
+
     [Fact]
     public void Host_json_runs_the_app_as_a_custom_handler_with_an_empty_route_prefix()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json")));
         var handler = host.RootElement.GetProperty("customHandler");
 
-        Assert.Equal("dotnet", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.Equal("PushFunctions.Gateway.dll", handler.GetProperty("description").GetProperty("arguments")[0].GetString());
+        Assert.Equal("PushFunctions.Gateway", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
         Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal(string.Empty, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
@@ -56,32 +80,40 @@ public sealed class FunctionFolderTests
     private static HashSet<string> ReadFunctionFolders()
     {
         var routes = new HashSet<string>(StringComparer.Ordinal);
-        var root = Path.Combine(RepositoryRoot(), "functions", "PushFunctions.Gateway", "Functions");
-        foreach (var file in Directory.GetFiles(root, "function.json", SearchOption.AllDirectories))
+        foreach (var function in ReadFunctions())
         {
-            var name = Path.GetFileName(Path.GetDirectoryName(file)!);
-            using var function = JsonDocument.Parse(File.ReadAllText(file));
-            var trigger = function.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "in");
-            if (trigger.GetProperty("type").GetString() == "httpTrigger")
+            // Non-HTTP triggers are invoked by the host as POST /{FunctionName}.
+            foreach (var method in function.Trigger == "httpTrigger" ? function.Methods : ["POST"])
             {
-                foreach (var method in trigger.GetProperty("methods").EnumerateArray())
-                {
-                    routes.Add($"{method.GetString()!.ToUpperInvariant()} /{trigger.GetProperty("route").GetString()}");
-                }
-            }
-            else
-            {
-                // Non-HTTP triggers are invoked by the host as POST /{FunctionName}.
-                routes.Add($"POST /{name}");
+                routes.Add($"{method.ToUpperInvariant()} /{(function.Trigger == "httpTrigger" ? function.Route : function.Name)}");
             }
         }
 
         return routes;
     }
 
+    private static List<(string Name, string Trigger, string? Route, string[] Methods)> ReadFunctions()
+    {
+        var functions = new List<(string, string, string?, string[])>();
+        var root = Path.Combine(RepositoryRoot(), "functions", "PushFunctions.Gateway", "Functions");
+        foreach (var file in Directory.GetFiles(root, "function.json", SearchOption.AllDirectories))
+        {
+            using var function = JsonDocument.Parse(File.ReadAllText(file));
+            var trigger = function.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "in");
+            functions.Add((
+                Path.GetFileName(Path.GetDirectoryName(file)!),
+                trigger.GetProperty("type").GetString()!,
+                trigger.TryGetProperty("route", out var route) ? route.GetString() : null,
+                trigger.TryGetProperty("methods", out var methods) ? methods.EnumerateArray().Select(m => m.GetString()!).ToArray() : []));
+        }
+
+        return functions;
+    }
+
     private static async Task<HashSet<string>> ReadServedRoutesAsync()
     {
-        await using var app = GatewayApp.Build([]);
+        // As the host runs it: the delivery functions exist only then.
+        await using var app = GatewayApp.Build([$"--{GatewayApp.CustomHandlerPortSetting}=7071"]);
         var routes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>())
         {

@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using System.Reflection.PortableExecutable;
+using System.Text;
 using System.Text.Json;
+using PushFunctions.Azure.Queues;
 using PushFunctions.Testing;
+using PushFunctions.Testing.FunctionsHost;
+using PushFunctions.Testing.Http;
 
 namespace PushFunctions.IntegrationTests.Packaging;
 
@@ -10,17 +14,33 @@ namespace PushFunctions.IntegrationTests.Packaging;
 public sealed class FunctionsPackageTests(PublishedPackage package) : IClassFixture<PublishedPackage>
 {
     [Fact]
-    public void Host_json_at_the_root_runs_the_published_dll_as_a_custom_handler()
+    public void Host_json_at_the_root_starts_the_apps_own_executable_as_the_custom_handler()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Directory, "host.json")));
         var description = host.RootElement.GetProperty("customHandler").GetProperty("description");
-        var dll = description.GetProperty("arguments")[0].GetString()!;
+        var executable = Path.Combine(package.Directory, description.GetProperty("defaultExecutablePath").GetString()!);
 
-        Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
-        Assert.Equal("PushFunctions.Gateway.dll", dll);
-        Assert.True(File.Exists(Path.Combine(package.Directory, dll)));
-        Assert.True(File.Exists(Path.Combine(package.Directory, "PushFunctions.Gateway.runtimeconfig.json")));
-        Assert.True(File.Exists(Path.Combine(package.Directory, "PushFunctions.Gateway.deps.json")));
+        // The host resolves a relative path against the script root (HttpWorkerDescription.ApplyDefaultsAndValidate).
+        Assert.Equal("PushFunctions.Gateway", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.False(description.TryGetProperty("arguments", out _));
+        Assert.True(File.Exists(executable));
+        // The package is built for Linux, where the host starts the file itself: it must be executable.
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute));
+    }
+
+    [Fact]
+    public void The_package_is_self_contained_for_linux_x64_and_precompiled()
+    {
+        using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Directory, "PushFunctions.Gateway.runtimeconfig.json")));
+        var options = runtimeConfig.RootElement.GetProperty("runtimeOptions");
+        using var gateway = new PEReader(File.OpenRead(Path.Combine(package.Directory, "PushFunctions.Gateway.dll")));
+
+        // A framework-dependent app names the frameworks to look for; a self-contained one lists those it carries.
+        Assert.False(options.TryGetProperty("frameworks", out _) || options.TryGetProperty("framework", out _));
+        Assert.Contains(options.GetProperty("includedFrameworks").EnumerateArray(), f => f.GetProperty("name").GetString() == "Microsoft.AspNetCore.App");
+        Assert.True(File.Exists(Path.Combine(package.Directory, "libcoreclr.so")));
+        // ReadyToRun code lives in the managed native header.
+        Assert.True(gateway.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0);
     }
 
     [Fact]
@@ -41,10 +61,11 @@ public sealed class FunctionsPackageTests(PublishedPackage package) : IClassFixt
     }
 
     [Fact]
-    public async Task The_published_app_started_as_the_host_starts_it_serves_health_and_the_delivery_functions()
+    public async Task The_published_app_started_as_the_host_starts_it_accepts_a_ping_and_delivers_it_from_the_hosts_invocation()
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", "PushFunctions.Gateway.dll")
+        var port = LoopbackPorts.Free();
+        // As the host starts it: the executable, in the script root, with the port it must listen on.
+        var start = new ProcessStartInfo(Path.Combine(package.Directory, "PushFunctions.Gateway"))
         {
             WorkingDirectory = package.Directory,
             RedirectStandardOutput = true,
@@ -53,7 +74,9 @@ public sealed class FunctionsPackageTests(PublishedPackage package) : IClassFixt
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["AzureWebJobsStorage"] = AzuriteEnvironment.ConnectionString;
         start.Environment["Storage__TablePrefix"] = AzuriteEnvironment.NewTableName("pkg")[..12];
-        start.Environment["PushQueue__QueueName"] = AzuriteEnvironment.NewQueueName("pkg");
+        var queueName = AzuriteEnvironment.NewQueueName("pkg");
+        start.Environment["PushQueue__QueueName"] = queueName;
+        start.Environment["RhoConnect__ApiTokens"] = "package-token";
         using var app = Process.Start(start)!;
         _ = app.StandardOutput.ReadToEndAsync();
         _ = app.StandardError.ReadToEndAsync();
@@ -62,11 +85,18 @@ public sealed class FunctionsPackageTests(PublishedPackage package) : IClassFixt
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
             await WaitUntilLiveAsync(http, app);
 
-            using var queueInvocation = await http.PostAsync("/DeliverFromQueue", new StringContent("{}"));
-            using var serviceBusInvocation = await http.PostAsync("/DeliverFromServiceBus", new StringContent("{}"));
+            using var ping = new HttpRequestMessage(HttpMethod.Post, "/rc/v1/users/ping") { Content = new FormUrlEncodedContent([new("user_id", "someone"), new("message", "packaged")]) };
+            ping.Headers.Add("X-RhoConnect-API-TOKEN", "package-token");
+            using var accepted = await http.SendAsync(ping);
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+            var queued = (await new QueueClient(AzuriteEnvironment.ConnectionString, queueName).PeekMessagesAsync(1)).Value.Single();
 
+            using var queueInvocation = await FunctionsHostInvocation.PostAsync(http, "DeliverFromQueue",
+                FunctionsHostInvocation.ForStorageQueueMessage(Encoding.UTF8.GetBytes(queued.MessageText), "DeliverFromQueue", 1));
+            using var serviceBusInvocation = await FunctionsHostInvocation.PostAsync(http, "DeliverFromServiceBus", "{}");
+
+            Assert.Equal(HttpStatusCode.OK, queueInvocation.StatusCode);
             // Served, and refused for want of trigger data: not the 404 of a function the app does not know.
-            Assert.Equal(HttpStatusCode.BadRequest, queueInvocation.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, serviceBusInvocation.StatusCode);
         }
         finally
@@ -98,12 +128,5 @@ public sealed class FunctionsPackageTests(PublishedPackage package) : IClassFixt
             Assert.True(DateTime.UtcNow < deadline, "The published app did not answer /healthz/live within 30 s.");
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

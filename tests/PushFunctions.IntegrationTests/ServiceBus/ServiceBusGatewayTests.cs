@@ -1,17 +1,18 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Gateway.Delivery;
+using PushFunctions.Testing.FunctionsHost;
 using PushFunctions.Testing.Gateway;
 using PushFunctions.Testing.ServiceBus;
 
 namespace PushFunctions.IntegrationTests.ServiceBus;
 
 /// <summary>
-/// The gateway with PushQueue:Transport=ServiceBus against the local namespace, and delivery as the Functions host's
-/// serviceBusTrigger invokes it: the recorded message POSTed to /DeliverFromServiceBus in the invocation payload.
+/// The gateway with PushQueue:Transport=ServiceBus against the local namespace, run as the Functions host's custom
+/// handler, and delivery as the host's serviceBusTrigger invokes it: the recorded message POSTed to
+/// /DeliverFromServiceBus in the host's invocation payload.
 /// </summary>
 public sealed class ServiceBusGatewayTests : IAsyncLifetime
 {
@@ -29,10 +30,8 @@ public sealed class ServiceBusGatewayTests : IAsyncLifetime
             ["PushQueue:Transport"] = "ServiceBus",
             ["PushQueue:QueueName"] = _queue,
             ["PushQueue:MaxDeliveryAttempts"] = MaxDeliveryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            // Under the Functions host the trigger delivers; nothing in the process receives from Service Bus.
-            ["PushQueue:InProcessConsumer"] = "false",
             ["ServiceBusConnection"] = _bus.ConnectionString,
-        });
+        }, asFunctionsCustomHandler: true);
     }
 
     public async Task DisposeAsync()
@@ -103,9 +102,8 @@ public sealed class ServiceBusGatewayTests : IAsyncLifetime
     }
 
     private async Task<HttpResponseMessage> InvokeAsync(RecordedMessage message, int deliveryCount) =>
-        await _gateway.Client.PostAsync(
-            "/" + FunctionInvocationEndpoints.ServiceBusFunction,
-            new StringContent(FunctionsHostInvocation.ForServiceBusMessage(message, FunctionInvocationEndpoints.ServiceBusFunction, deliveryCount), Encoding.UTF8, "application/json"));
+        await FunctionsHostInvocation.PostAsync(_gateway.Client, FunctionInvocationEndpoints.ServiceBusFunction, FunctionsHostInvocation.ForServiceBusMessage(
+            message.Body, FunctionInvocationEndpoints.ServiceBusFunction, deliveryCount, message.MessageId!));
 
     private async Task<string> StateAsync(string pingId)
     {

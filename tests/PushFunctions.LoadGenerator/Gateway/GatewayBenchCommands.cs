@@ -4,7 +4,8 @@ namespace PushFunctions.LoadGenerator.Gateway;
 
 /// <summary>
 /// The gateway benchmark's measurements that wrk cannot take, as load-generator commands (scripts/bench.sh ingest):
-/// <c>azurite-queue</c> (baseline write rate), <c>count-queued</c> (pings found on the queue) and <c>e2e</c> (light-load latency).
+/// <c>azurite-queue</c> (baseline write rate), <c>count-queued</c> (pings found on the queue), <c>e2e</c> (light-load latency)
+/// and <c>coldstart</c> (scripts/bench.sh coldstart).
 /// Arguments are <c>--name value</c> pairs.
 /// </summary>
 public static class GatewayBenchCommands
@@ -12,9 +13,10 @@ public static class GatewayBenchCommands
     public const string Usage =
         "  azurite-queue --connection CS [--seconds 10] [--concurrency 32]\n" +
         "  count-queued  --connection CS --queue NAME [--table-prefix P]\n" +
-        "  e2e           --gateway URL --token T [--count 200] [--per-second 20]";
+        "  e2e           --gateway URL --token T [--count 200] [--per-second 20]\n" +
+        "  coldstart     --gateway EXE --baseline EXE --connection CS --token T [--runs 9]";
 
-    public static bool Handles(string command) => command is "azurite-queue" or "count-queued" or "e2e";
+    public static bool Handles(string command) => command is "azurite-queue" or "count-queued" or "e2e" or "coldstart";
 
     public static async Task<int> RunAsync(string command, IReadOnlyList<string> args, TextWriter output)
     {
@@ -39,6 +41,8 @@ public static class GatewayBenchCommands
                 var (pings, messages) = await QueuedPingCounter.RunAsync(Get("connection"), Get("queue"), Get("table-prefix", ""));
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"queued_pings {pings}\nqueued_messages {messages}"));
                 return 0;
+            case "coldstart":
+                return await ColdStartBenchmark.RunAsync(Get("gateway"), Get("baseline"), Get("connection"), Get("token"), GetInt("runs", 9), output);
             default:
                 var latencies = await EndToEndLatency.RunAsync(new Uri(Get("gateway")), Get("token"), GetInt("count", 200), double.Parse(Get("per-second", "20"), CultureInfo.InvariantCulture));
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using PushFunctions.Gateway.Channels;
 using PushFunctions.Gateway.Hosting;
+using PushFunctions.Testing.Http;
 
 namespace PushFunctions.Testing.Gateway;
 
@@ -44,8 +46,18 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public string QueueName => Settings["PushQueue:QueueName"]!;
 
+    /// <summary>What the gateway logged (every level), to assert what an operator would read.</summary>
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
+
+    /// <param name="asFunctionsCustomHandler">
+    /// Start it as the Functions host starts its custom handler: FUNCTIONS_CUSTOMHANDLER_PORT set, listening on
+    /// 127.0.0.1 on that port, the delivery functions mapped and no in-process consumer.
+    /// </param>
     public static async Task<GatewayHost> StartAsync(
-        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? reuse = null)
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        IReadOnlyDictionary<string, string?>? reuse = null,
+        bool asFunctionsCustomHandler = false)
     {
         var effective = new Dictionary<string, string?>(reuse ?? new Dictionary<string, string?>
         {
@@ -62,13 +74,19 @@ public sealed class GatewayHost : IAsyncDisposable
             effective[key] = value;
         }
 
-        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        string[] args = asFunctionsCustomHandler
+            ? [$"--{GatewayApp.CustomHandlerPortSetting}={LoopbackPorts.Free()}"]
+            : ["--urls", "http://127.0.0.1:0"];
+        var app = GatewayApp.Build(args, builder =>
         {
             builder.Configuration.AddInMemoryCollection(effective);
             builder.Logging.ClearProviders();
+            builder.Logging.AddFakeLogging();
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
+        // The app creates its tables and queue once it listens; tests that reach storage directly start after that.
+        await app.Services.GetRequiredService<StorageInitializer>().FirstAttempt;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(app, new Uri(address), effective);
     }

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using PushFunctions.Azure.Queues;
+using PushFunctions.Gateway.Delivery;
+using PushFunctions.Testing;
+using PushFunctions.Testing.FunctionsHost;
+using PushFunctions.Testing.Gateway;
+
+namespace PushFunctions.IntegrationTests.Delivery;
+
+/// <summary>
+/// The gateway as the Functions host's custom handler, invoked with the host's own request shapes
+/// (<see cref="FunctionsHostInvocation"/>): chunked, the body base64 in Data.message, metadata values as strings.
+/// </summary>
+public sealed class FunctionsHostDeliveryTests
+{
+    public static TheoryData<string, string, string> NotEnvelopes => new()
+    {
+        { FunctionInvocationEndpoints.StorageQueueFunction, "text", "not a ping envelope: not JSON" },
+        { FunctionInvocationEndpoints.ServiceBusFunction, "text", "not a ping envelope: not JSON" },
+        { FunctionInvocationEndpoints.StorageQueueFunction, "binary", "not a ping envelope: not JSON" },
+        { FunctionInvocationEndpoints.ServiceBusFunction, "binary", "not a ping envelope: not JSON" },
+        { FunctionInvocationEndpoints.StorageQueueFunction, "wrong shape", "not a ping envelope: a value of the wrong type at $" },
+        { FunctionInvocationEndpoints.ServiceBusFunction, "wrong shape", "not a ping envelope: a value of the wrong type at $" },
+        { FunctionInvocationEndpoints.StorageQueueFunction, "missing fields", "not a ping envelope: pings[0].user_ids is missing" },
+        { FunctionInvocationEndpoints.ServiceBusFunction, "missing fields", "not a ping envelope: pings[0].user_ids is missing" },
+        { FunctionInvocationEndpoints.StorageQueueFunction, "stored body gone", "the stored envelope body is gone" },
+        { FunctionInvocationEndpoints.ServiceBusFunction, "stored body gone", "the stored envelope body is gone" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotEnvelopes))]
+    public async Task A_message_that_is_not_an_envelope_is_poisoned_once_with_its_reason_and_answered_200_so_the_host_never_retries_it(
+        string function, string kind, string reason)
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        byte[] body = kind switch
+        {
+            "text" => Encoding.UTF8.GetBytes("hello, I am not an envelope"),
+            "binary" => [0xff, 0x00, 0x81, 0x7b, 0x22],
+            "wrong shape" => Encoding.UTF8.GetBytes("""["id","pings"]"""),
+            // Delivery used to fail deep inside with a NullReferenceException, answered 503, on every retry.
+            "missing fields" => Encoding.UTF8.GetBytes("""{"id":"e1","pings":[{"id":"e1-0"}]}"""),
+            _ => Encoding.UTF8.GetBytes($$"""{"id":"{{Guid.CreateVersion7():N}}","pings":[],"stored":true}"""),
+        };
+        var invocation = function == FunctionInvocationEndpoints.StorageQueueFunction
+            ? FunctionsHostInvocation.ForStorageQueueMessage(body, function, 1, "msg-1")
+            : FunctionsHostInvocation.ForServiceBusMessage(body, function, 1, "msg-1");
+
+        using var response = await FunctionsHostInvocation.PostAsync(gateway.Client, function, invocation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var logged = Assert.Single(result.RootElement.GetProperty("Logs").EnumerateArray()).GetString()!;
+        Assert.EndsWith(": " + reason, logged, StringComparison.Ordinal);
+        Assert.Contains("msg-1", logged, StringComparison.Ordinal);
+        var poisoned = Assert.Single(await PoisonedBodiesAsync(gateway));
+        Assert.Equal(body, poisoned);
+        Assert.Contains(gateway.Logs.GetSnapshot(), r => r.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_message_delivered_twice_through_the_functions_host_sends_each_device_once()
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        var user = "dave-" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.CreateUserAsync(user);
+        await gateway.RegisterDeviceAsync(user, new Dictionary<string, string> { ["device_type"] = "APPLE", ["device_pin"] = "dave-pin" });
+        var pingId = await gateway.PingAsync(new("user_id", user), new("message", "once"));
+        var message = await QueuedMessageAsync(gateway);
+
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            using var response = await FunctionsHostInvocation.PostAsync(gateway.Client, FunctionInvocationEndpoints.StorageQueueFunction,
+                FunctionsHostInvocation.ForStorageQueueMessage(message, FunctionInvocationEndpoints.StorageQueueFunction, attempt));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(JsonValueKind.Object, result.RootElement.GetProperty("Outputs").ValueKind);
+        }
+
+        Assert.Single(gateway.LogChannel.Sent, s => s.UserId == user);
+        var status = await gateway.WaitForPingAsync(pingId);
+        Assert.Equal(2, status.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, status.GetProperty("counts").GetProperty("sent").GetInt32());
+        Assert.Empty(await PoisonedBodiesAsync(gateway));
+    }
+
+    [Fact]
+    public async Task A_message_from_the_dead_letter_queue_marks_its_undelivered_pings_failed_with_the_brokers_reason()
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        var expired = await gateway.PingAsync(new("user_id", "late-user"), new("message", "too late"));
+        var message = await QueuedMessageAsync(gateway);
+
+        using var response = await FunctionsHostInvocation.PostAsync(gateway.Client, FunctionInvocationEndpoints.DeadLetterFunction,
+            FunctionsHostInvocation.ForServiceBusMessage(message, FunctionInvocationEndpoints.DeadLetterFunction, 0, expired.Split('-')[0],
+                """{"DeadLetterReason":"TTLExpiredException","DeadLetterErrorDescription":"The message expired and was dead lettered."}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var status = await gateway.WaitForPingAsync(expired, "failed");
+        Assert.Equal("the queue dead-lettered the message before delivery completed: TTLExpiredException", status.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_copy_of_a_delivered_message_leaves_its_pings_done()
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        var pingId = await gateway.PingAsync(new("user_id", "on-time-user"), new("message", "in time"));
+        var message = await QueuedMessageAsync(gateway);
+        using var delivered = await FunctionsHostInvocation.PostAsync(gateway.Client, FunctionInvocationEndpoints.StorageQueueFunction,
+            FunctionsHostInvocation.ForStorageQueueMessage(message, FunctionInvocationEndpoints.StorageQueueFunction, 1));
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+
+        using var deadLettered = await FunctionsHostInvocation.PostAsync(gateway.Client, FunctionInvocationEndpoints.DeadLetterFunction,
+            FunctionsHostInvocation.ForServiceBusMessage(message, FunctionInvocationEndpoints.DeadLetterFunction, 10, pingId.Split('-')[0],
+                """{"DeadLetterReason":"MaxDeliveryCountExceeded","DeadLetterErrorDescription":"Message could not be consumed after 10 delivery attempts."}"""));
+
+        Assert.Equal(HttpStatusCode.OK, deadLettered.StatusCode);
+        Assert.Equal("done", (await gateway.WaitForPingAsync(pingId)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task An_invocation_the_host_would_not_send_is_refused_with_400()
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        const string function = FunctionInvocationEndpoints.StorageQueueFunction;
+
+        using var noData = await FunctionsHostInvocation.PostAsync(gateway.Client, function, """{"Metadata":{}}""");
+        using var notJson = await FunctionsHostInvocation.PostAsync(gateway.Client, function, "{");
+        // The string form the host sends without "dataType": "binary": it cannot carry a binary message at all.
+        using var notBase64 = await FunctionsHostInvocation.PostAsync(gateway.Client, function, """{"Data":{"message":"\"{\\\"id\\\":\\\"e1\\\"}\""},"Metadata":{"DequeueCount":"1"}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, noData.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notBase64.StatusCode);
+    }
+
+    /// <summary>The one message the gateway queued, as the bytes the host hands the trigger (base64 undone).</summary>
+    private static async Task<byte[]> QueuedMessageAsync(GatewayHost gateway)
+    {
+        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        for (var i = 0; i < 300; i++)
+        {
+            var messages = (await queue.PeekMessagesAsync(32)).Value;
+            if (messages.Length > 0)
+            {
+                return Encoding.UTF8.GetBytes(Assert.Single(messages).MessageText);
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No message arrived on {queue.Name}.");
+    }
+
+    private static async Task<IReadOnlyList<byte[]>> PoisonedBodiesAsync(GatewayHost gateway)
+    {
+        var poison = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        try
+        {
+            return (await poison.PeekMessagesAsync(32)).Value.Select(m => Convert.FromBase64String(m.MessageText)).ToList();
+        }
+        catch (global::Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+    }
+}
