@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Queues;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Hosting;
 using PushFunctions.Gateway.Queueing;
 
 namespace PushFunctions.Gateway.Delivery;
@@ -15,6 +16,7 @@ public sealed partial class StorageQueueConsumer(
     StoragePingQueue queue,
     PoisonQueue poisonQueue,
     EnvelopeProcessor processor,
+    StorageInitializer storage,
     DeliveryWakeup wakeup,
     IOptions<PushQueueOptions> options,
     ILogger<StorageQueueConsumer> logger) : BackgroundService
@@ -26,6 +28,8 @@ public sealed partial class StorageQueueConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        // Reading a queue that is not created yet would only fail: start once it exists.
+        await storage.Created.WaitAsync(stoppingToken);
         var idle = MinPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {

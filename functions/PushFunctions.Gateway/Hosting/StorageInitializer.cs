@@ -20,9 +20,13 @@ public sealed partial class StorageInitializer(
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the first attempt to create the tables and the queue has ended, whichever way.</summary>
     public Task FirstAttempt => _firstAttempt.Task;
+
+    /// <summary>Completes once the tables and the queue exist (the in-process consumer waits for it before it reads).</summary>
+    public Task Created => _created.Task;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -85,6 +89,7 @@ public sealed partial class StorageInitializer(
                 registrations.IndexTable.CreateIfNotExistsAsync(cancellationToken),
                 pings.Table.CreateIfNotExistsAsync(cancellationToken),
                 queue.EnsureExistsAsync(cancellationToken));
+            _created.TrySetResult();
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
