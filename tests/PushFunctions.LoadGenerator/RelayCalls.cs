@@ -31,6 +31,7 @@ public sealed class RelayCalls(HttpClient http, RelayBenchmarkOptions options)
 
         using (var request = new HttpRequestMessage(HttpMethod.Put, $"/registrations/{instance}/{options.User}/{options.App}"))
         {
+            request.Headers.Authorization = deviceAuthorization;
             request.Headers.Add("Cookie", cookie);
             using var response = await Expect(http.SendAsync(request, cancellationToken), HttpStatusCode.Created);
             return new BenchDevice(instance, cookie, await ReadAsync(response, "token", cancellationToken));

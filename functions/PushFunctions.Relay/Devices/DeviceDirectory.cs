@@ -88,7 +88,10 @@ public sealed class DeviceDirectory(
         }
     }
 
-    /// <summary>Deletes the instance with its registrations and messages; a waiting poll is answered 410.</summary>
+    /// <summary>
+    /// Deletes the instance with its registrations and messages; a waiting poll is answered 410. Returns false when the
+    /// instance had no registration (the original answers 404 for it: such an instance holds nothing), removing it all the same.
+    /// </summary>
     public async Task<bool> RemoveInstanceAsync(DeviceInstance instance, CancellationToken cancellationToken = default)
     {
         await instance.Gate.WaitAsync(cancellationToken);
@@ -99,6 +102,7 @@ public sealed class DeviceDirectory(
                 return false;
             }
 
+            var hadRegistrations = instance.Registrations.Count > 0;
             await store.DeleteInstanceAsync(
                 instance.Id,
                 instance.Registrations.Keys.ToList(),
@@ -114,7 +118,7 @@ public sealed class DeviceDirectory(
             instance.Queue.Clear();
             instances.TryRemove(new KeyValuePair<string, DeviceInstance>(instance.Id, instance));
             instance.Poll?.TryAnswer(PollAnswer.Gone);
-            return true;
+            return hadRegistrations;
         }
         finally
         {
@@ -163,7 +167,10 @@ public sealed class DeviceDirectory(
         }
     }
 
-    /// <summary>Deletes the registration and its queued messages; a poll waiting on the instance is answered 410.</summary>
+    /// <summary>
+    /// Deletes the registration and its queued messages. A poll waiting on the instance is answered 410 only when this was
+    /// the instance's last registration: the other apps' messages still come through that poll.
+    /// </summary>
     public async Task<bool> UnregisterAsync(DeviceInstance instance, string appName, CancellationToken cancellationToken = default)
     {
         await instance.Gate.WaitAsync(cancellationToken);
@@ -184,7 +191,11 @@ public sealed class DeviceDirectory(
             instance.Queue.RemoveAll(message => message.AppName == appName);
             instance.Registrations.Remove(appName);
             registrationsByToken.TryRemove(registration.Token, out _);
-            instance.Poll?.TryAnswer(PollAnswer.Gone);
+            if (instance.Registrations.Count == 0)
+            {
+                instance.Poll?.TryAnswer(PollAnswer.Gone);
+            }
+
             return true;
         }
         finally

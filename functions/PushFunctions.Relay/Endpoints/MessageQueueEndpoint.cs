@@ -97,7 +97,8 @@ public sealed class MessageQueueEndpoint(
                 return false;
             }
 
-            if (root.TryGetProperty("collapseId", out var collapseElement) && collapseElement.ValueKind != JsonValueKind.Null)
+            // A null collapseId is refused like any other non-number, as the original does.
+            if (root.TryGetProperty("collapseId", out var collapseElement))
             {
                 if (collapseElement.ValueKind != JsonValueKind.Number)
                 {

@@ -5,15 +5,19 @@ using PushFunctions.Relay.Security;
 
 namespace PushFunctions.Relay.Endpoints;
 
-/// <summary><c>PUT</c>, <c>GET</c> and <c>DELETE /registrations/{instance}/{user}/{appName}</c>; all need the instance cookie.</summary>
-public sealed class RegistrationEndpoints(DeviceDirectory directory, RelaySigner signer)
+/// <summary>
+/// <c>PUT</c>, <c>GET</c> and <c>DELETE /registrations/{instance}/{user}/{appName}</c>: each needs the instance cookie and
+/// the device authenticator's yes, as in the original server (a cookie never expires, so it alone cannot keep a revoked
+/// user registering).
+/// </summary>
+public sealed class RegistrationEndpoints(IDeviceAuthenticator authenticator, DeviceDirectory directory, RelaySigner signer)
 {
     /// <summary>Longest user or app name accepted in the path.</summary>
     public const int MaxNameLength = 256;
 
     public async Task PutAsync(HttpContext context, string instanceId, string user, string appName)
     {
-        if (Authorize(context, instanceId, user, appName) is not { } instance)
+        if (await AuthorizeAsync(context, instanceId, user, appName) is not { } instance)
         {
             return;
         }
@@ -30,7 +34,7 @@ public sealed class RegistrationEndpoints(DeviceDirectory directory, RelaySigner
 
     public async Task GetAsync(HttpContext context, string instanceId, string user, string appName)
     {
-        if (Authorize(context, instanceId, user, appName) is not { } instance)
+        if (await AuthorizeAsync(context, instanceId, user, appName) is not { } instance)
         {
             return;
         }
@@ -47,7 +51,7 @@ public sealed class RegistrationEndpoints(DeviceDirectory directory, RelaySigner
 
     public async Task DeleteAsync(HttpContext context, string instanceId, string user, string appName)
     {
-        if (Authorize(context, instanceId, user, appName) is not { } instance)
+        if (await AuthorizeAsync(context, instanceId, user, appName) is not { } instance)
         {
             return;
         }
@@ -59,10 +63,12 @@ public sealed class RegistrationEndpoints(DeviceDirectory directory, RelaySigner
     }
 
     /// <summary>
-    /// The instance, when the caller holds its cookie and (when Basic credentials are sent, or the instance was issued to
-    /// a user) names the same user; otherwise sets 400, 401 or 404 and returns null.
+    /// The instance, when the caller holds its cookie, the authenticator accepts the caller's credentials, and (when Basic
+    /// credentials are sent, or the instance was issued to a user) they name the URL's user; otherwise sets 400, 401, 503
+    /// or 404 and returns null. The cookie is checked first, as the original does, so a request without one costs no
+    /// authenticator call.
     /// </summary>
-    private DeviceInstance? Authorize(HttpContext context, string instanceId, string user, string appName)
+    private async Task<DeviceInstance?> AuthorizeAsync(HttpContext context, string instanceId, string user, string appName)
     {
         if (user.Length > MaxNameLength || appName.Length > MaxNameLength)
         {
@@ -70,9 +76,20 @@ public sealed class RegistrationEndpoints(DeviceDirectory directory, RelaySigner
             return null;
         }
 
-        var basic = BasicCredentials.Parse(context.Request.Headers.Authorization.ToString());
-        if (!signer.Verify(SignedPurpose.InstanceCookie, instanceId, context.Request.Cookies[InstanceEndpoints.CookieName])
-            || (basic is not null && basic.User != user))
+        if (!signer.Verify(SignedPurpose.InstanceCookie, instanceId, context.Request.Cookies[InstanceEndpoints.CookieName]))
+        {
+            Answers.Status(context, StatusCodes.Status401Unauthorized);
+            return null;
+        }
+
+        var credentials = PresentedCredentials.From(context.Request);
+        var result = await authenticator.AuthenticateDeviceAsync(credentials, context.RequestAborted);
+        if (DeviceAuthentication.Answer(context, result) is null)
+        {
+            return null;
+        }
+
+        if (credentials.Basic is { } basic && basic.User != user)
         {
             Answers.Status(context, StatusCodes.Status401Unauthorized);
             return null;
