@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PushFunctions.Relay;
 using PushFunctions.Testing;
 
@@ -27,7 +29,7 @@ internal sealed class RelayHost : IAsyncDisposable
         {
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
-            $"--{RelayApp.StorageSetting}={AzuriteEnvironment.ConnectionString}",
+            $"--{RelayApp.StorageSetting}={settings.StorageConnectionString}",
             $"--Relay:Secret={Secret}",
             $"--Relay:TablePrefix={settings.TablePrefix}",
             $"--Relay:PollTimeout={settings.PollTimeout:c}",
@@ -48,7 +50,13 @@ internal sealed class RelayHost : IAsyncDisposable
             args.AddRange(settings.Apps.Select(app => $"--Relay:Apps:{app.Key}={app.Value}"));
         }
 
-        var app = RelayApp.Build([.. args]);
+        var app = RelayApp.Build([.. args], services =>
+        {
+            if (settings.Logs is { } logs)
+            {
+                services.AddSingleton<ILoggerProvider>(logs);
+            }
+        });
         await app.StartAsync();
         var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AutomaticDecompression = DecompressionMethods.None })
         {

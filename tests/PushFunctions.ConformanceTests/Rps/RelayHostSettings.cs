@@ -18,4 +18,10 @@ internal sealed record RelayHostSettings
     public string UsersTable { get; init; } = "Users";
 
     public IReadOnlyDictionary<string, string> Apps { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The storage the relay's tables live in: the shared Azurite unless a test brings its own.</summary>
+    public string StorageConnectionString { get; init; } = PushFunctions.Testing.AzuriteEnvironment.ConnectionString;
+
+    /// <summary>When set, receives every log line of the relay.</summary>
+    public RecordedLogs? Logs { get; init; }
 }
