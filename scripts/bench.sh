@@ -6,7 +6,8 @@
 #                              end-to-end latency ping -> recorded log-channel send at light load
 #   scripts/bench.sh fanout    one ping to 30,000 native devices (deep) and to 10,000 users (wide) through a
 #                              local Notification Hubs server, against Azurite partition reads
-#   scripts/bench.sh relay     10,000 held long polls, POST -> poll answer latency, durable message rate
+#   scripts/bench.sh relay     10,000 held long polls (memory), POST -> poll answer latency with 5,000 held, durable
+#                              message rate against Azurite's own upsert rate (extra arguments go to the load generator)
 #   scripts/bench.sh all       all of the above
 # Loopback only; every load is bounded in time. Results and how to read them: docs/benchmarks.md.
 set -euo pipefail
@@ -125,7 +126,7 @@ bench_relay() {
     AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Relay__Secret="bench-relay-secret-$RANDOM$RANDOM-0123456789abcdef" \
     Relay__Authenticator__Mode=BuiltIn Relay__Apps__benchapp=bench-app-password Logging__LogLevel__Default=Warning
   load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "${APP_PIDS[relay]}" \
-    --app benchapp --app-password bench-app-password
+    --app benchapp --app-password bench-app-password "$@"
   pf_stop "${APP_PIDS[relay]}"
 }
 
@@ -134,7 +135,7 @@ mkdir -p "$APP_LOG_DIR"
 case ${1:-} in
   ingest) bench_ingest ;;
   fanout) bench_fanout ;;
-  relay) bench_relay ;;
+  relay) shift; bench_relay "$@" ;;
   all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay ;;
   *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

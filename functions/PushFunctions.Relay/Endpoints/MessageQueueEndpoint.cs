@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -81,11 +82,11 @@ public sealed class MessageQueueEndpoint(
         return buffer.ToArray();
     }
 
-    /// <summary>Body <c>{"collapseId": number?, "data": {...}}</c>; the collapse id kept as invariant text.</summary>
-    private static bool TryParseMessage(byte[] body, out string? collapseId, out string data)
+    /// <summary>Body <c>{"collapseId": number?, "data": {...}}</c>; the collapse id kept as invariant text, the data as its UTF-8 JSON.</summary>
+    private static bool TryParseMessage(byte[] body, out string? collapseId, out byte[] data)
     {
         collapseId = null;
-        data = "";
+        data = [];
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -108,7 +109,7 @@ public sealed class MessageQueueEndpoint(
                 collapseId = collapseElement.GetDouble().ToString("R", CultureInfo.InvariantCulture);
             }
 
-            data = dataElement.GetRawText();
+            data = JsonMarshal.GetRawUtf8Value(dataElement).ToArray();
             return true;
         }
         catch (JsonException)
