@@ -118,13 +118,16 @@ bench_fanout() {
   load fanout --connection "$AZURITE_CONNECTION_STRING"
 }
 
+# One bench user holds every simulated device, so the per-user instance cap is lifted; the long lease keeps the relay
+# running through the minutes-long stalls an overloaded build machine's Azurite can have while 10,000 devices register.
 bench_relay() {
   azurite_start
   local port
   port=$(pf_free_ports 1)
   app_start relay functions/PushFunctions.Relay "http://127.0.0.1:$port" \
     AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Relay__Secret="bench-relay-secret-$RANDOM$RANDOM-0123456789abcdef" \
-    Relay__Authenticator__Mode=BuiltIn Relay__Apps__benchapp=bench-app-password Logging__LogLevel__Default=Warning
+    Relay__Authenticator__Mode=BuiltIn Relay__Apps__benchapp=bench-app-password Logging__LogLevel__Default=Warning \
+    Relay__MaxInstancesPerUser=100000 Relay__LeaseDuration=00:05:00
   load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "${APP_PIDS[relay]}" \
     --app benchapp --app-password bench-app-password "$@"
   pf_stop "${APP_PIDS[relay]}"

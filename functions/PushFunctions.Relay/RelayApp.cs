@@ -69,16 +69,16 @@ public static class RelayApp
     }
 
     /// <summary>
-    /// Storage calls give up within seconds rather than Azure.Core's default of minutes: a message's 204 waits for its
+    /// Storage calls give up within a minute rather than Azure.Core's default of several: a message's 204 waits for its
     /// write, and a backend is better answered 503 (and retries) than left hanging.
     /// </summary>
     private static TableClientOptions TableOptions()
     {
         var options = new TableClientOptions();
-        options.Retry.MaxRetries = 3;
+        options.Retry.MaxRetries = 2;
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(20);
         return options;
     }
 

@@ -8,7 +8,7 @@ public sealed record RelayBenchmarkOptions
     public const string Usage = """
         usage: PushFunctions.LoadGenerator relay [--relay URL] [--storage|--connection CONNECTION_STRING] [--pid RELAY_PID]
                [--polls 10000] [--latency-polls 5000] [--rate 100] [--latency-seconds 30] [--durable-seconds 15]
-               [--concurrency 32] [--durable-devices 256] [--fill-queues 0] [--setup-concurrency 64] [--user bench]
+               [--concurrency 32] [--durable-devices 1024] [--fill-queues 0] [--setup-concurrency 16] [--user bench]
                [--password P] [--users-table Users] [--app benchapp] [--app-password P] [--table-prefix Relay]
         The relay must run in BuiltIn mode with Relay:Apps:{app}={app-password}; the user is created in the users table.
         --storage defaults to $AzureWebJobsStorage; it is used to create the user, for Azurite's own upsert rate and to
@@ -37,12 +37,12 @@ public sealed record RelayBenchmarkOptions
     public int Concurrency { get; init; } = 32;
 
     /// <summary>Devices that do not poll, whose queues receive the durable-rate phase's messages.</summary>
-    public int DurableDevices { get; init; } = 256;
+    public int DurableDevices { get; init; } = 1024;
 
     /// <summary>Messages posted to each queue-only device after the durable phase, to read the memory of full queues.</summary>
     public int FillQueues { get; init; }
 
-    public int SetupConcurrency { get; init; } = 64;
+    public int SetupConcurrency { get; init; } = 16;
 
     /// <summary>The relay's <c>Relay:TablePrefix</c>: its message table is <c>{prefix}Messages</c>.</summary>
     public string TablePrefix { get; init; } = "Relay";

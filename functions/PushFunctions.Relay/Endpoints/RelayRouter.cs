@@ -59,9 +59,9 @@ public sealed partial class RelayRouter(
         {
             await handler;
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The caller hung up; there is no one to answer.
+            // The caller hung up (whatever the call in progress threw about it); there is no one to answer.
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {

@@ -82,6 +82,13 @@ public sealed partial class WriterLease(
             }
 
             var row = current.Value!;
+            if (row.GetString(HolderProperty) == holder)
+            {
+                // This relay's own add, retried after its answer was lost.
+                (etag, renewedAt) = (row.ETag, timeProvider.GetUtcNow());
+                return;
+            }
+
             var expires = row.GetDateTimeOffset(ExpiresProperty) ?? DateTimeOffset.MinValue;
             if (expires > timeProvider.GetUtcNow())
             {
@@ -122,14 +129,14 @@ public sealed partial class WriterLease(
             {
                 try
                 {
-                    etag = (await Table.UpdateEntityAsync(LeaseRow(), etag, TableUpdateMode.Replace, stoppingToken)).Headers.ETag ?? ETag.All;
-                    renewedAt = timeProvider.GetUtcNow();
-                }
-                catch (RequestFailedException exception) when (exception.Status is 404 or 412)
-                {
-                    LogLost(logger);
-                    lifetime.StopApplication();
-                    return;
+                    if (await RenewOnceAsync(stoppingToken) is not { } renewed)
+                    {
+                        LogLost(logger);
+                        lifetime.StopApplication();
+                        return;
+                    }
+
+                    (etag, renewedAt) = (renewed, timeProvider.GetUtcNow());
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
@@ -146,6 +153,21 @@ public sealed partial class WriterLease(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: the lease is released by StopAsync.
+        }
+    }
+
+    /// <summary>The renewed lease's ETag, or null when another relay holds the row now.</summary>
+    private async Task<ETag?> RenewOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Table.UpdateEntityAsync(LeaseRow(), etag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag ?? ETag.All;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 412)
+        {
+            // A renewal retried after its answer was lost finds its own first attempt's ETag: still ours.
+            var current = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, "", cancellationToken: cancellationToken);
+            return current.HasValue && current.Value!.GetString(HolderProperty) == holder ? current.Value.ETag : null;
         }
     }
 

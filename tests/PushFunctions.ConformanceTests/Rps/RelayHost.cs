@@ -20,6 +20,9 @@ internal sealed class RelayHost : IAsyncDisposable
         Client = client;
     }
 
+    /// <summary>The relay's services (its meter factory, its lifetime).</summary>
+    public IServiceProvider Services => app.Services;
+
     /// <summary>A client that keeps no cookies of its own: tests send exactly the cookies the protocol says.</summary>
     public HttpClient Client { get; }
 
@@ -35,6 +38,10 @@ internal sealed class RelayHost : IAsyncDisposable
             $"--Relay:PollTimeout={settings.PollTimeout:c}",
             $"--Relay:RegistrationLifetime={settings.RegistrationLifetime:c}",
             $"--Relay:ExpirySweepInterval={settings.ExpirySweepInterval:c}",
+            $"--Relay:MaxQueuedMessages={settings.MaxQueuedMessages}",
+            $"--Relay:MessageLifetime={settings.MessageLifetime:c}",
+            $"--Relay:MaxInstancesPerUser={settings.MaxInstancesPerUser}",
+            $"--Relay:LeaseDuration={settings.LeaseDuration:c}",
         };
         if (settings.Delegate is { } login)
         {

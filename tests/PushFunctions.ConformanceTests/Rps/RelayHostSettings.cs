@@ -11,6 +11,14 @@ internal sealed record RelayHostSettings
 
     public TimeSpan ExpirySweepInterval { get; init; } = TimeSpan.FromHours(1);
 
+    public int MaxQueuedMessages { get; init; } = 100;
+
+    public TimeSpan MessageLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    public int MaxInstancesPerUser { get; init; } = 1000;
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Delegate mode against this server; null for built-in mode.</summary>
     public RpsLoginServer? Delegate { get; init; }
 
