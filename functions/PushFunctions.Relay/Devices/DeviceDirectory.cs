@@ -191,8 +191,15 @@ public sealed class DeviceDirectory(
         await instance.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (instance.Removed || !instance.Stored)
+            if (instance.Removed)
             {
+                return false;
+            }
+
+            if (!instance.Stored)
+            {
+                // A first registration that failed before it was written left this behind: nothing to delete.
+                Forget(instance);
                 return false;
             }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -69,14 +70,22 @@ public sealed class MessageQueueEndpoint(
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals(Answers.JsonContentType, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Reads at most <paramref name="limit"/> bytes, into one array of the announced length when there is one.</summary>
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while (buffer.Length < limit && (read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        using var buffer = new MemoryStream(request.ContentLength is long length and <= int.MaxValue ? (int)Math.Min(length, limit) : 1024);
+        var chunk = ArrayPool<byte>.Shared.Rent(8192);
+        try
         {
-            buffer.Write(chunk, 0, read);
+            int read;
+            while (buffer.Length < limit && (read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

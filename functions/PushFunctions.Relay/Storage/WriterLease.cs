@@ -20,7 +20,7 @@ public sealed partial class WriterLease(
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
     IOptions<RelayOptions> options,
-    ILogger<WriterLease> logger) : IHostedService, IDisposable
+    ILogger<WriterLease> logger) : IHostedLifecycleService, IDisposable
 {
     public const string PartitionKey = "relay-writer-lease";
 
@@ -45,7 +45,16 @@ public sealed partial class WriterLease(
         renewing = RenewAsync(stopping.Token);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Held until the server and every other service have stopped, so no write of this relay follows the release.</summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         await stopping.CancelAsync();
         await renewing;

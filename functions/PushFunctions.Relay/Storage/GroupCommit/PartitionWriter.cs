@@ -85,6 +85,13 @@ internal sealed partial class PartitionWriter(TableClient table, string partitio
 
         try
         {
+            // A lone change goes as a single-entity call: cheaper than a transaction of one, in Azure and in Azurite.
+            if (batch.Operations.Count == 1)
+            {
+                await CommitOneByOneAsync(batch);
+                return;
+            }
+
             await table.SubmitTransactionAsync(batch.Operations.Select(ToAction).ToList());
             batch.Complete();
         }
