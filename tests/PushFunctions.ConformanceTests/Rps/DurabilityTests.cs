@@ -9,22 +9,15 @@ namespace PushFunctions.ConformanceTests.Rps;
 /// Messages and acknowledgements are written in group commits: whatever was answered 204 survives a restart, and whatever
 /// a device acknowledged never comes back.
 /// </summary>
-public sealed class DurabilityTests : IAsyncLifetime
+public sealed class DurabilityTests(AliceLogin alice) : IClassFixture<AliceLogin>
 {
     private const int Devices = 12;
     private const int MessagesPerDevice = 30;
-    private RpsLoginServer login = null!;
-
-    public async Task InitializeAsync() => login = await RpsLoginServer.StartAsync(
-        new Dictionary<string, string> { ["alice"] = RelayFixture.Password },
-        new Dictionary<string, string> { [RelayFixture.AppName] = RelayFixture.AppPassword });
-
-    public async Task DisposeAsync() => await login.DisposeAsync();
 
     [Fact]
     public async Task Every_message_answered_204_under_concurrent_posts_survives_a_restart_and_no_acknowledged_one_comes_back()
     {
-        var settings = new RelayHostSettings { Delegate = login, PollTimeout = TimeSpan.FromSeconds(1) };
+        var settings = new RelayHostSettings { Delegate = alice.Server, PollTimeout = TimeSpan.FromSeconds(1) };
         var devices = new List<(RelayDevice Device, string Token)>();
         var acknowledgedUpTo = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var before = await RelayHost.StartAsync(settings))
@@ -85,7 +78,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     [Fact]
     public async Task Messages_queued_by_a_relay_of_the_first_table_layout_are_delivered_after_the_upgrade()
     {
-        var settings = new RelayHostSettings { Delegate = login, PollTimeout = TimeSpan.FromSeconds(1) };
+        var settings = new RelayHostSettings { Delegate = alice.Server, PollTimeout = TimeSpan.FromSeconds(1) };
         string instance, cookie, token;
         await using (var before = await RelayHost.StartAsync(settings))
         {

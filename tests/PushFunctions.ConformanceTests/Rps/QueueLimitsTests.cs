@@ -6,20 +6,12 @@ using PushFunctions.Relay.Devices;
 namespace PushFunctions.ConformanceTests.Rps;
 
 /// <summary>Bounded growth: a device's queue, a message's age and a user's devices are capped, and drops are counted.</summary>
-public sealed class QueueLimitsTests : IAsyncLifetime
+public sealed class QueueLimitsTests(AliceLogin alice) : IClassFixture<AliceLogin>
 {
-    private RpsLoginServer login = null!;
-
-    public async Task InitializeAsync() => login = await RpsLoginServer.StartAsync(
-        new Dictionary<string, string> { ["alice"] = RelayFixture.Password },
-        new Dictionary<string, string> { [RelayFixture.AppName] = RelayFixture.AppPassword });
-
-    public async Task DisposeAsync() => await login.DisposeAsync();
-
     [Fact]
     public async Task A_full_queue_drops_its_oldest_messages_and_counts_them_in_the_relay_meter()
     {
-        await using var relay = await RelayHost.StartAsync(new RelayHostSettings { Delegate = login, MaxQueuedMessages = 3 });
+        await using var relay = await RelayHost.StartAsync(new RelayHostSettings { Delegate = alice.Server, MaxQueuedMessages = 3 });
         using var drops = DropCounter.Listen(relay);
         var (device, token) = await RelayDevice.ConnectAsync(relay.Client, "alice", RelayFixture.Password, RelayFixture.AppName);
 
@@ -47,7 +39,7 @@ public sealed class QueueLimitsTests : IAsyncLifetime
     {
         await using var relay = await RelayHost.StartAsync(new RelayHostSettings
         {
-            Delegate = login,
+            Delegate = alice.Server,
             MessageLifetime = TimeSpan.FromSeconds(1),
             PollTimeout = TimeSpan.FromSeconds(1),
         });
@@ -65,7 +57,7 @@ public sealed class QueueLimitsTests : IAsyncLifetime
     [Fact]
     public async Task A_user_at_the_instance_cap_gets_403_for_one_more_device_and_room_again_after_deleting_one()
     {
-        await using var relay = await RelayHost.StartAsync(new RelayHostSettings { Delegate = login, MaxInstancesPerUser = 1 });
+        await using var relay = await RelayHost.StartAsync(new RelayHostSettings { Delegate = alice.Server, MaxInstancesPerUser = 1 });
         var (first, _) = await RelayDevice.ConnectAsync(relay.Client, "alice", RelayFixture.Password, RelayFixture.AppName);
         var second = new RelayDevice(relay.Client, "alice", RelayFixture.Password);
         await second.CreateInstanceAsync();

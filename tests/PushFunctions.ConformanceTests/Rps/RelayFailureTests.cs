@@ -6,21 +6,13 @@ using PushFunctions.Testing;
 namespace PushFunctions.ConformanceTests.Rps;
 
 /// <summary>What a backend and an operator see when storage fails: an outage is "retry later", anything else is a bug.</summary>
-public sealed class RelayFailureTests : IAsyncLifetime
+public sealed class RelayFailureTests(AliceLogin alice) : IClassFixture<AliceLogin>
 {
-    private RpsLoginServer login = null!;
-
-    public async Task InitializeAsync() => login = await RpsLoginServer.StartAsync(
-        new Dictionary<string, string> { ["alice"] = RelayFixture.Password },
-        new Dictionary<string, string> { [RelayFixture.AppName] = RelayFixture.AppPassword });
-
-    public async Task DisposeAsync() => await login.DisposeAsync();
-
     [Fact]
     public async Task A_storage_outage_is_503_with_retry_after_so_the_backend_retries()
     {
         await using var azurite = await PrivateAzurite.StartAsync();
-        await using var relay = await RelayHost.StartAsync(new RelayHostSettings { Delegate = login, StorageConnectionString = azurite.ConnectionString });
+        await using var relay = await RelayHost.StartAsync(new RelayHostSettings { Delegate = alice.Server, StorageConnectionString = azurite.ConnectionString });
         var (_, token) = await RelayDevice.ConnectAsync(relay.Client, "alice", RelayFixture.Password, RelayFixture.AppName);
 
         await azurite.KillAsync();
@@ -35,7 +27,7 @@ public sealed class RelayFailureTests : IAsyncLifetime
     public async Task A_storage_refusal_that_retrying_cannot_fix_is_a_logged_internal_error_with_a_correlation_id_and_nothing_leaked()
     {
         var logs = new RecordedLogs();
-        var settings = new RelayHostSettings { Delegate = login, Logs = logs };
+        var settings = new RelayHostSettings { Delegate = alice.Server, Logs = logs };
         await using var relay = await RelayHost.StartAsync(settings);
         var (_, token) = await RelayDevice.ConnectAsync(relay.Client, "alice", RelayFixture.Password, RelayFixture.AppName);
 

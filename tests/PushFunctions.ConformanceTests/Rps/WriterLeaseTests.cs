@@ -6,20 +6,12 @@ using PushFunctions.Testing;
 namespace PushFunctions.ConformanceTests.Rps;
 
 /// <summary>The relay's index lives in memory, so one relay process per set of tables: a lease row keeps a second writer out.</summary>
-public sealed class WriterLeaseTests : IAsyncLifetime
+public sealed class WriterLeaseTests(AliceLogin alice) : IClassFixture<AliceLogin>
 {
-    private RpsLoginServer login = null!;
-
-    public async Task InitializeAsync() => login = await RpsLoginServer.StartAsync(
-        new Dictionary<string, string> { ["alice"] = RelayFixture.Password },
-        new Dictionary<string, string> { [RelayFixture.AppName] = RelayFixture.AppPassword });
-
-    public async Task DisposeAsync() => await login.DisposeAsync();
-
     [Fact]
     public async Task A_second_relay_on_the_same_tables_fails_to_start_with_a_message_that_says_why()
     {
-        var settings = new RelayHostSettings { Delegate = login, LeaseDuration = TimeSpan.FromSeconds(4) };
+        var settings = new RelayHostSettings { Delegate = alice.Server, LeaseDuration = TimeSpan.FromSeconds(4) };
         await using var first = await RelayHost.StartAsync(settings);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => RelayHost.StartAsync(settings));
@@ -33,7 +25,7 @@ public sealed class WriterLeaseTests : IAsyncLifetime
     [Fact]
     public async Task A_relay_that_stops_normally_releases_the_lease_so_the_next_starts_at_once()
     {
-        var settings = new RelayHostSettings { Delegate = login, LeaseDuration = TimeSpan.FromMinutes(5) };
+        var settings = new RelayHostSettings { Delegate = alice.Server, LeaseDuration = TimeSpan.FromMinutes(5) };
         await (await RelayHost.StartAsync(settings)).DisposeAsync();
 
         var started = Stopwatch.StartNew();
@@ -45,7 +37,7 @@ public sealed class WriterLeaseTests : IAsyncLifetime
     [Fact]
     public async Task The_lease_of_a_relay_that_crashed_is_taken_over_once_it_expires()
     {
-        var settings = new RelayHostSettings { Delegate = login, LeaseDuration = TimeSpan.FromSeconds(4) };
+        var settings = new RelayHostSettings { Delegate = alice.Server, LeaseDuration = TimeSpan.FromSeconds(4) };
         var instances = new TableClient(AzuriteEnvironment.ConnectionString, settings.TablePrefix + "Instances");
         await instances.CreateIfNotExistsAsync();
 
