@@ -16,13 +16,16 @@ namespace PushFunctions.Relay.Storage;
 /// messages and acknowledgements of many devices share one entity-group transaction (see <see cref="PartitionWriter"/>).
 /// At startup every row is read back and the memory index rebuilt from them.
 /// </summary>
-public sealed partial class TableRelayStore : IRelayStore
+public sealed partial class TableRelayStore : IRelayStore, IDisposable
 {
     /// <summary>
     /// Shard partitions of the message table. Each has one transaction in flight at a time, so this bounds the writes in
     /// flight; in Azure each partition serves up to 2,000 rows per second.
     /// </summary>
     public const int ShardCount = 4;
+
+    /// <summary>Message transactions in flight at once, over all shards (see <see cref="PartitionWriter"/>).</summary>
+    public const int TransactionsInFlight = 2;
 
     private const string InstanceRowKey = "";
     private const string WatermarkSuffix = ":watermark";
@@ -43,6 +46,7 @@ public sealed partial class TableRelayStore : IRelayStore
     private readonly TableClient registrations;
     private readonly TableClient messages;
     private readonly PartitionWriter[] shards;
+    private readonly SemaphoreSlim transactionSlots = new(TransactionsInFlight, TransactionsInFlight);
     private readonly ILogger logger;
 
     public TableRelayStore(TableServiceClient service, string tablePrefix, ILogger<TableRelayStore> logger)
@@ -51,11 +55,13 @@ public sealed partial class TableRelayStore : IRelayStore
         instances = service.GetTableClient(tablePrefix + "Instances");
         registrations = service.GetTableClient(tablePrefix + "Registrations");
         messages = service.GetTableClient(tablePrefix + "Messages");
-        shards = [.. Enumerable.Range(0, ShardCount).Select(shard => new PartitionWriter(messages, "shard" + shard, logger))];
+        shards = [.. Enumerable.Range(0, ShardCount).Select(shard => new PartitionWriter(messages, "shard" + shard, transactionSlots, logger))];
         this.logger = logger;
     }
 
     public TableClient InstancesTable => instances;
+
+    public void Dispose() => transactionSlots.Dispose();
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {

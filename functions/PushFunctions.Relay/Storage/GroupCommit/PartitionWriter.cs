@@ -11,7 +11,11 @@ namespace PushFunctions.Relay.Storage.GroupCommit;
 /// changes of a row in the order they were made. A change is durable when the task <see cref="Upsert"/> or
 /// <see cref="Delete"/> returned completes; it fails with the storage error when its transaction fails.
 /// </summary>
-internal sealed partial class PartitionWriter(TableClient table, string partitionKey, ILogger logger)
+/// <param name="transactionSlots">
+/// Shared by the writers of one table: a transaction waits for a slot before its batch is taken, so while storage is busy
+/// every partition's next batch keeps growing instead of more small transactions queueing at storage.
+/// </param>
+internal sealed partial class PartitionWriter(TableClient table, string partitionKey, SemaphoreSlim transactionSlots, ILogger logger)
 {
     private readonly Lock sync = new();
     private readonly Queue<PendingBatch> closed = new();
@@ -52,26 +56,34 @@ internal sealed partial class PartitionWriter(TableClient table, string partitio
     {
         while (true)
         {
-            PendingBatch batch;
-            lock (sync)
+            await transactionSlots.WaitAsync();
+            try
             {
-                if (closed.Count > 0)
+                PendingBatch batch;
+                lock (sync)
                 {
-                    batch = closed.Dequeue();
+                    if (closed.Count > 0)
+                    {
+                        batch = closed.Dequeue();
+                    }
+                    else if (open.HasWaiters)
+                    {
+                        batch = open;
+                        open = new PendingBatch();
+                    }
+                    else
+                    {
+                        writing = false;
+                        return;
+                    }
                 }
-                else if (open.HasWaiters)
-                {
-                    batch = open;
-                    open = new PendingBatch();
-                }
-                else
-                {
-                    writing = false;
-                    return;
-                }
-            }
 
-            await CommitAsync(batch);
+                await CommitAsync(batch);
+            }
+            finally
+            {
+                transactionSlots.Release();
+            }
         }
     }
 
