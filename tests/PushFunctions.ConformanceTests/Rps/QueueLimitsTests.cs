@@ -21,16 +21,9 @@ public sealed class QueueLimitsTests(AliceLogin alice) : IClassFixture<AliceLogi
             Assert.Equal(HttpStatusCode.NoContent, posted.StatusCode);
         }
 
-        var received = new List<int>();
-        long? last = null;
-        for (var i = 0; i < 3; i++)
-        {
-            var message = await device.ReceiveAsync(last);
-            received.Add(message.Data.GetProperty("n").GetInt32());
-            last = message.Id;
-        }
+        var received = await device.ReceiveInOrderAsync(3);
 
-        Assert.Equal([3, 4, 5], received);
+        Assert.Equal([3, 4, 5], received.Select(message => message.Data.GetProperty("n").GetInt32()));
         Assert.Equal(2, drops.Total("queue_full"));
     }
 
