@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,18 +38,15 @@ public static class RelayApp
         builder.Services.AddSingleton(new RelaySigner(settings.Secret));
         builder.Services.AddSingleton<PollDeadlines>();
         builder.Services.AddSingleton<DeviceDirectory>();
+        builder.Services.AddSingleton<DroppedMessages>();
         builder.Services.AddSingleton(provider => new AcceptanceCache(provider.GetRequiredService<TimeProvider>(), settings.Authenticator.CacheDuration));
-        builder.Services.AddSingleton(provider => StorageAccount.FromSettings(
+        builder.Services.AddSingleton(provider => RelayStorage.CreateTableServiceClient(
             name => provider.GetRequiredService<IConfiguration>()[name.Replace("__", ":", StringComparison.Ordinal)],
-            StorageSetting));
-        builder.Services.AddSingleton<IRelayStore>(provider =>
-        {
-            var account = provider.GetRequiredService<StorageAccount>();
-            return new TableRelayStore(
-                account.CreateTableClient(settings.TablePrefix + "Instances"),
-                account.CreateTableClient(settings.TablePrefix + "Registrations"),
-                account.CreateTableClient(settings.TablePrefix + "Messages"));
-        });
+            StorageSetting,
+            TableOptions()));
+        builder.Services.AddSingleton(provider => new TableRelayStore(
+            provider.GetRequiredService<TableServiceClient>(), settings.TablePrefix, provider.GetRequiredService<ILogger<TableRelayStore>>()));
+        builder.Services.AddSingleton<IRelayStore>(provider => provider.GetRequiredService<TableRelayStore>());
         AddAuthenticator(builder.Services, settings);
 
         builder.Services.AddSingleton<InstanceEndpoints>();
@@ -55,6 +54,9 @@ public static class RelayApp
         builder.Services.AddSingleton<NextMessageEndpoint>();
         builder.Services.AddSingleton<MessageQueueEndpoint>();
         builder.Services.AddSingleton<RelayRouter>();
+        // In this order: no state is read before this process holds the tables.
+        builder.Services.AddSingleton<WriterLease>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<WriterLease>());
         builder.Services.AddHostedService<RelayStateLoader>();
         builder.Services.AddHostedService<PollDeadlineService>();
         builder.Services.AddHostedService<ExpirySweepService>();
@@ -66,13 +68,30 @@ public static class RelayApp
         return app;
     }
 
+    /// <summary>
+    /// Storage calls give up within a minute rather than Azure.Core's default of several: a message's 204 waits for its
+    /// write, and a backend is better answered 503 (and retries) than left hanging.
+    /// </summary>
+    private static TableClientOptions TableOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(20);
+        return options;
+    }
+
     private static void AddAuthenticator(IServiceCollection services, RelayOptions settings)
     {
         var authenticator = settings.Authenticator;
         if (authenticator.Mode == AuthenticatorMode.BuiltIn)
         {
+            // The gateway's own Users table and store, reached the way the gateway reaches it.
             services.AddSingleton<IDeviceAuthenticator>(provider => new BuiltInDeviceAuthenticator(
-                new UserStore(provider.GetRequiredService<StorageAccount>().CreateTableClient(settings.UsersTable)),
+                new UserStore(StorageAccount.FromSettings(
+                    name => provider.GetRequiredService<IConfiguration>()[name.Replace("__", ":", StringComparison.Ordinal)],
+                    StorageSetting).CreateTableClient(settings.UsersTable)),
                 settings.Apps,
                 provider.GetRequiredService<AcceptanceCache>()));
             return;
@@ -104,6 +123,27 @@ public static class RelayApp
         if (settings.ExpirySweepInterval <= TimeSpan.Zero)
         {
             problems.Add("Relay:ExpirySweepInterval must be a positive time span, e.g. 01:00:00.");
+        }
+
+        if (settings.MaxQueuedMessages <= 0 || settings.MaxInstancesPerUser <= 0)
+        {
+            problems.Add("Relay:MaxQueuedMessages and Relay:MaxInstancesPerUser must be positive numbers.");
+        }
+
+        if (settings.MessageLifetime <= TimeSpan.Zero)
+        {
+            problems.Add("Relay:MessageLifetime must be a positive time span, e.g. 7.00:00:00.");
+        }
+
+        if (settings.LeaseDuration < TimeSpan.FromSeconds(2))
+        {
+            problems.Add("Relay:LeaseDuration must be a time span of at least two seconds, e.g. 00:01:00.");
+        }
+
+        // A message row holds at most 1 MiB; the data is split over 64 KiB properties.
+        if (settings.MaxMessageBytes is <= 0 or > 900 * 1024)
+        {
+            problems.Add("Relay:MaxMessageBytes must be between 1 and 921600 (a table row holds at most 1 MiB).");
         }
 
         if (settings.Authenticator.Mode == AuthenticatorMode.Delegate

@@ -9,6 +9,8 @@ public sealed class LatencyRecorder
 
     public int Count => milliseconds.Count;
 
+    public double Max => milliseconds.IsEmpty ? double.NaN : milliseconds.Max();
+
     public void Record(TimeSpan latency) => milliseconds.Add(latency.TotalMilliseconds);
 
     public double Percentile(double percent)

@@ -7,11 +7,13 @@ public sealed record RelayBenchmarkOptions
 {
     public const string Usage = """
         usage: PushFunctions.LoadGenerator relay [--relay URL] [--storage|--connection CONNECTION_STRING] [--pid RELAY_PID]
-               [--polls 10000] [--rate 100] [--latency-seconds 30] [--durable-seconds 15] [--concurrency 32]
-               [--durable-devices 256] [--setup-concurrency 64] [--user bench] [--password P] [--users-table Users]
-               [--app benchapp] [--app-password P]
+               [--polls 10000] [--latency-polls 5000] [--rate 100] [--latency-seconds 30] [--durable-seconds 15]
+               [--concurrency 32] [--durable-devices 1024] [--fill-queues 0] [--setup-concurrency 16] [--user bench]
+               [--password P] [--users-table Users] [--app benchapp] [--app-password P] [--table-prefix Relay]
         The relay must run in BuiltIn mode with Relay:Apps:{app}={app-password}; the user is created in the users table.
-        --storage defaults to $AzureWebJobsStorage; it is used to create the user and for Azurite's own insert rate.
+        --storage defaults to $AzureWebJobsStorage; it is used to create the user, for Azurite's own upsert rate and to
+        count the relay's stored messages. --fill-queues N posts N more messages to each queue-only device at the end
+        (with --durable-devices 10000 and N = the relay's queue cap: the memory of full queues).
         """;
 
     public Uri Relay { get; init; } = new("http://127.0.0.1:8675");
@@ -21,6 +23,9 @@ public sealed record RelayBenchmarkOptions
     public int? RelayPid { get; init; }
 
     public int Polls { get; init; } = 10_000;
+
+    /// <summary>How many of the held polls stay open while messages are posted at <see cref="Rate"/>.</summary>
+    public int LatencyPolls { get; init; } = 5_000;
 
     public int Rate { get; init; } = 100;
 
@@ -32,9 +37,15 @@ public sealed record RelayBenchmarkOptions
     public int Concurrency { get; init; } = 32;
 
     /// <summary>Devices that do not poll, whose queues receive the durable-rate phase's messages.</summary>
-    public int DurableDevices { get; init; } = 256;
+    public int DurableDevices { get; init; } = 1024;
 
-    public int SetupConcurrency { get; init; } = 64;
+    /// <summary>Messages posted to each queue-only device after the durable phase, to read the memory of full queues.</summary>
+    public int FillQueues { get; init; }
+
+    public int SetupConcurrency { get; init; } = 16;
+
+    /// <summary>The relay's <c>Relay:TablePrefix</c>: its message table is <c>{prefix}Messages</c>.</summary>
+    public string TablePrefix { get; init; } = "Relay";
 
     public string User { get; init; } = "bench";
 
@@ -67,6 +78,9 @@ public sealed record RelayBenchmarkOptions
                     "--pid" => options with { RelayPid = Number(value) },
                     "--polls" => options with { Polls = Number(value) },
                     "--rate" => options with { Rate = Number(value) },
+                    "--latency-polls" => options with { LatencyPolls = Number(value) },
+                    "--fill-queues" => options with { FillQueues = Number(value) },
+                    "--table-prefix" => options with { TablePrefix = value },
                     "--latency-seconds" => options with { LatencyDuration = TimeSpan.FromSeconds(Number(value)) },
                     "--durable-seconds" => options with { DurableDuration = TimeSpan.FromSeconds(Number(value)) },
                     "--concurrency" => options with { Concurrency = Number(value) },
@@ -90,6 +104,12 @@ public sealed record RelayBenchmarkOptions
         if (!options.Relay.IsLoopback)
         {
             error = "--relay must be a loopback URL: the load generator only loads this machine";
+            return null;
+        }
+
+        if (options.LatencyPolls > options.Polls)
+        {
+            error = "--latency-polls cannot exceed --polls";
             return null;
         }
 

@@ -11,28 +11,24 @@ public sealed class RelayCalls(HttpClient http, RelayBenchmarkOptions options)
     private readonly AuthenticationHeaderValue deviceAuthorization = Basic(options.User, options.Password);
     private readonly AuthenticationHeaderValue appAuthorization = Basic(options.App, options.AppPassword);
 
+    /// <summary>An instance, its cookie and a registration, each call retried while the relay answers 503 (storage busy).</summary>
     public async Task<BenchDevice> CreateDeviceAsync(CancellationToken cancellationToken)
     {
         string instance;
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/instanceId"))
+        using (var response = await SendAsync(() => Request(HttpMethod.Post, "/instanceId", cookie: null), HttpStatusCode.OK, cancellationToken))
         {
-            request.Headers.Authorization = deviceAuthorization;
-            using var response = await Expect(http.SendAsync(request, cancellationToken), HttpStatusCode.OK);
             instance = await ReadAsync(response, "instance", cancellationToken);
         }
 
         string cookie;
-        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/instanceId/{instance}"))
+        using (var response = await SendAsync(() => Request(HttpMethod.Get, $"/instanceId/{instance}", cookie: null), HttpStatusCode.NoContent, cancellationToken))
         {
-            request.Headers.Authorization = deviceAuthorization;
-            using var response = await Expect(http.SendAsync(request, cancellationToken), HttpStatusCode.NoContent);
             cookie = response.Headers.GetValues("Set-Cookie").First().Split(';')[0];
         }
 
-        using (var request = new HttpRequestMessage(HttpMethod.Put, $"/registrations/{instance}/{options.User}/{options.App}"))
+        using (var response = await SendAsync(
+            () => Request(HttpMethod.Put, $"/registrations/{instance}/{options.User}/{options.App}", cookie), HttpStatusCode.Created, cancellationToken))
         {
-            request.Headers.Add("Cookie", cookie);
-            using var response = await Expect(http.SendAsync(request, cancellationToken), HttpStatusCode.Created);
             return new BenchDevice(instance, cookie, await ReadAsync(response, "token", cancellationToken));
         }
     }
@@ -59,17 +55,38 @@ public sealed class RelayCalls(HttpClient http, RelayBenchmarkOptions options)
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
-    private static async Task<HttpResponseMessage> Expect(Task<HttpResponseMessage> sending, HttpStatusCode expected)
+    private HttpRequestMessage Request(HttpMethod method, string path, string? cookie)
     {
-        var response = await sending;
-        if (response.StatusCode != expected)
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = deviceAuthorization;
+        if (cookie is not null)
         {
-            var path = response.RequestMessage?.RequestUri?.AbsolutePath.Split('/').ElementAtOrDefault(1);
-            response.Dispose();
-            throw new HttpRequestException($"/{path} answered {(int)response.StatusCode}, expected {(int)expected}");
+            request.Headers.Add("Cookie", cookie);
         }
 
-        return response;
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request, HttpStatusCode expected, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var message = request();
+            var response = await http.SendAsync(message, cancellationToken);
+            if (response.StatusCode == expected)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 10)
+            {
+                var path = message.RequestUri?.OriginalString.Split('/').ElementAtOrDefault(1);
+                throw new HttpRequestException($"/{path} answered {(int)response.StatusCode}, expected {(int)expected}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+        }
     }
 
     private static async Task<string> ReadAsync(HttpResponseMessage response, string property, CancellationToken cancellationToken)

@@ -26,6 +26,18 @@ public sealed class RelayOptions
     /// <summary>Largest accepted <c>POST /messageQueue</c> body.</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Messages one device instance keeps queued; a new one beyond drops the oldest (counted).</summary>
+    public int MaxQueuedMessages { get; set; } = 100;
+
+    /// <summary>A message not acknowledged within this age is dropped (counted).</summary>
+    public TimeSpan MessageLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Device instances with registrations one user may have; a first registration beyond is refused (403).</summary>
+    public int MaxInstancesPerUser { get; set; } = 1000;
+
+    /// <summary>How long the writer lease lasts without renewal (renewed every quarter of it): how long a relay started after a crash waits.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     public AuthenticatorOptions Authenticator { get; set; } = new();
 
     /// <summary>Backend app credentials for the built-in authenticator: app name → password.</summary>

@@ -4,6 +4,7 @@ namespace PushFunctions.Relay.Devices;
 
 /// <summary>
 /// One device's instance: its app registrations, its message queue (oldest first, ids increasing) and its waiting poll.
+/// It exists from its first registration on (an instance id alone is only a signed value, as in the original server).
 /// </summary>
 public sealed class DeviceInstance(string id, string user, DateTimeOffset lastActivity, long lastIssuedId)
 {
@@ -12,12 +13,13 @@ public sealed class DeviceInstance(string id, string user, DateTimeOffset lastAc
 
     public string Id { get; } = id;
 
-    /// <summary>The user the instance was issued to; empty when the delegate accepted a cookie without Basic credentials.</summary>
+    /// <summary>The user whose registrations the instance holds (the URL's user of its first registration).</summary>
     public string User { get; } = user;
 
     /// <summary>
-    /// Serialises the changes to this instance that are also written to storage, so queue order, ids and storage agree.
-    /// Held across the storage write; instances do not wait for each other.
+    /// Serialises the changes to this instance, so queue order, ids and the order of its storage writes agree. A message
+    /// write is only queued under it (its commit is awaited outside); removals are awaited under it, so memory never runs
+    /// ahead of what storage acknowledged. Instances do not wait for each other.
     /// </summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -29,6 +31,9 @@ public sealed class DeviceInstance(string id, string user, DateTimeOffset lastAc
 
     /// <summary>Guarded by <see cref="Gate"/>. The highest id ever given to a message of this instance.</summary>
     public long LastIssuedId { get; set; } = lastIssuedId;
+
+    /// <summary>Guarded by <see cref="Gate"/>. Its row is written (false while its first registration is being made).</summary>
+    public bool Stored { get; set; }
 
     /// <summary>Guarded by <see cref="Gate"/>. Set once the instance is deleted or expired.</summary>
     public bool Removed { get; set; }

@@ -6,7 +6,10 @@ using PushFunctions.Relay.Security;
 
 namespace PushFunctions.Relay.Endpoints;
 
-/// <summary><c>POST /instanceId</c>, <c>GET</c> and <c>DELETE /instanceId/{instance}</c>.</summary>
+/// <summary>
+/// <c>POST /instanceId</c>, <c>GET</c> and <c>DELETE /instanceId/{instance}</c>. An instance id is a value signed for its
+/// user and costs nothing to issue, as in the original server; the relay keeps state for it from its first registration.
+/// </summary>
 public sealed class InstanceEndpoints(IDeviceAuthenticator authenticator, DeviceDirectory directory, RelaySigner signer)
 {
     public const string CookieName = "instance";
@@ -18,8 +21,7 @@ public sealed class InstanceEndpoints(IDeviceAuthenticator authenticator, Device
             return;
         }
 
-        var instance = await directory.CreateInstanceAsync(user, context.RequestAborted);
-        await Answers.JsonPropertyAsync(context, StatusCodes.Status200OK, "instance", instance.Id);
+        await Answers.JsonPropertyAsync(context, StatusCodes.Status200OK, "instance", signer.Issue(SignedPurpose.Instance, user));
     }
 
     /// <summary>Issues a fresh instance cookie on every call; the cookie, not the id, is what later calls present.</summary>
@@ -30,14 +32,18 @@ public sealed class InstanceEndpoints(IDeviceAuthenticator authenticator, Device
             return;
         }
 
-        if (FindOwned(instanceId, user) is not { } instance)
+        if (!signer.Verify(SignedPurpose.Instance, user, instanceId))
         {
             Answers.Status(context, StatusCodes.Status404NotFound);
             return;
         }
 
-        await directory.TouchAsync(instance, context.RequestAborted);
-        var cookie = signer.Issue(SignedPurpose.InstanceCookie, instance.Id);
+        if (FindOwned(instanceId, user) is { } instance)
+        {
+            await directory.TouchAsync(instance, context.RequestAborted);
+        }
+
+        var cookie = signer.Issue(SignedPurpose.InstanceCookie, instanceId);
         context.Response.Headers[HeaderNames.SetCookie] = $"{CookieName}={cookie}; Path=/; HttpOnly";
         Answers.Status(context, StatusCodes.Status204NoContent);
     }
@@ -53,8 +59,9 @@ public sealed class InstanceEndpoints(IDeviceAuthenticator authenticator, Device
         Answers.Status(context, removed ? StatusCodes.Status204NoContent : StatusCodes.Status404NotFound);
     }
 
+    /// <summary>The instance's state, when the id was issued to this user (or, cookie-only, to nobody) and it has registered.</summary>
     private DeviceInstance? FindOwned(string instanceId, string user) =>
-        signer.Verify(SignedPurpose.Instance, user, instanceId) && directory.Find(instanceId) is { } instance && instance.User == user
+        signer.Verify(SignedPurpose.Instance, user, instanceId) && directory.Find(instanceId) is { } instance && (user.Length == 0 || instance.User == user)
             ? instance
             : null;
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -68,24 +70,32 @@ public sealed class MessageQueueEndpoint(
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals(Answers.JsonContentType, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Reads at most <paramref name="limit"/> bytes, into one array of the announced length when there is one.</summary>
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while (buffer.Length < limit && (read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        using var buffer = new MemoryStream(request.ContentLength is long length and <= int.MaxValue ? (int)Math.Min(length, limit) : 1024);
+        var chunk = ArrayPool<byte>.Shared.Rent(8192);
+        try
         {
-            buffer.Write(chunk, 0, read);
+            int read;
+            while (buffer.Length < limit && (read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();
     }
 
-    /// <summary>Body <c>{"collapseId": number?, "data": {...}}</c>; the collapse id kept as invariant text.</summary>
-    private static bool TryParseMessage(byte[] body, out string? collapseId, out string data)
+    /// <summary>Body <c>{"collapseId": number?, "data": {...}}</c>; the collapse id kept as invariant text, the data as its UTF-8 JSON.</summary>
+    private static bool TryParseMessage(byte[] body, out string? collapseId, out byte[] data)
     {
         collapseId = null;
-        data = "";
+        data = [];
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -97,7 +107,8 @@ public sealed class MessageQueueEndpoint(
                 return false;
             }
 
-            if (root.TryGetProperty("collapseId", out var collapseElement) && collapseElement.ValueKind != JsonValueKind.Null)
+            // A null collapseId is refused like any other non-number, as the original does.
+            if (root.TryGetProperty("collapseId", out var collapseElement))
             {
                 if (collapseElement.ValueKind != JsonValueKind.Number)
                 {
@@ -107,7 +118,7 @@ public sealed class MessageQueueEndpoint(
                 collapseId = collapseElement.GetDouble().ToString("R", CultureInfo.InvariantCulture);
             }
 
-            data = dataElement.GetRawText();
+            data = JsonMarshal.GetRawUtf8Value(dataElement).ToArray();
             return true;
         }
         catch (JsonException)

@@ -5,39 +5,54 @@ using PushFunctions.Relay.Security;
 
 namespace PushFunctions.Relay.Endpoints;
 
-/// <summary><c>PUT</c>, <c>GET</c> and <c>DELETE /registrations/{instance}/{user}/{appName}</c>; all need the instance cookie.</summary>
-public sealed class RegistrationEndpoints(DeviceDirectory directory, RelaySigner signer)
+/// <summary>
+/// <c>PUT</c>, <c>GET</c> and <c>DELETE /registrations/{instance}/{user}/{appName}</c>: each needs the instance cookie and
+/// the device authenticator's yes, as in the original server (a cookie never expires, so it alone cannot keep a revoked
+/// user registering).
+/// </summary>
+public sealed class RegistrationEndpoints(IDeviceAuthenticator authenticator, DeviceDirectory directory, RelaySigner signer)
 {
     /// <summary>Longest user or app name accepted in the path.</summary>
     public const int MaxNameLength = 256;
 
     public async Task PutAsync(HttpContext context, string instanceId, string user, string appName)
     {
-        if (Authorize(context, instanceId, user, appName) is not { } instance)
+        if (!await AuthorizeAsync(context, instanceId, user, appName))
         {
             return;
         }
 
-        await directory.TouchAsync(instance, context.RequestAborted);
-        if (await directory.RegisterAsync(instance, user, appName, context.RequestAborted) is not { } registration)
+        var (outcome, registration) = await directory.RegisterAsync(instanceId, user, appName, context.RequestAborted);
+        switch (outcome)
         {
-            Answers.Status(context, StatusCodes.Status404NotFound);
-            return;
-        }
+            case RegisterOutcome.Registered:
+                if (directory.Find(instanceId) is { } instance)
+                {
+                    await directory.TouchAsync(instance, context.RequestAborted);
+                }
 
-        await Answers.JsonPropertyAsync(context, StatusCodes.Status201Created, "token", registration.Token);
+                await Answers.JsonPropertyAsync(context, StatusCodes.Status201Created, "token", registration!.Token);
+                break;
+            case RegisterOutcome.TooManyInstances:
+                Answers.Status(context, StatusCodes.Status403Forbidden);
+                break;
+            default:
+                Answers.Status(context, StatusCodes.Status401Unauthorized);
+                break;
+        }
     }
 
     public async Task GetAsync(HttpContext context, string instanceId, string user, string appName)
     {
-        if (Authorize(context, instanceId, user, appName) is not { } instance)
+        if (!await AuthorizeAsync(context, instanceId, user, appName))
         {
             return;
         }
 
-        await directory.TouchAsync(instance, context.RequestAborted);
-        if (await directory.FindRegistrationAsync(instance, appName, context.RequestAborted) is { } registration && registration.User == user)
+        if (FindOwned(instanceId, user) is { } instance
+            && await directory.FindRegistrationAsync(instance, appName, context.RequestAborted) is { } registration)
         {
+            await directory.TouchAsync(instance, context.RequestAborted);
             await Answers.JsonPropertyAsync(context, StatusCodes.Status200OK, "token", registration.Token);
             return;
         }
@@ -47,49 +62,52 @@ public sealed class RegistrationEndpoints(DeviceDirectory directory, RelaySigner
 
     public async Task DeleteAsync(HttpContext context, string instanceId, string user, string appName)
     {
-        if (Authorize(context, instanceId, user, appName) is not { } instance)
+        if (!await AuthorizeAsync(context, instanceId, user, appName))
         {
             return;
         }
 
-        var removed = await directory.FindRegistrationAsync(instance, appName, context.RequestAborted) is { } registration
-            && registration.User == user
-            && await directory.UnregisterAsync(instance, appName, context.RequestAborted);
+        var removed = FindOwned(instanceId, user) is { } instance && await directory.UnregisterAsync(instance, appName, context.RequestAborted);
         Answers.Status(context, removed ? StatusCodes.Status204NoContent : StatusCodes.Status404NotFound);
     }
 
     /// <summary>
-    /// The instance, when the caller holds its cookie and (when Basic credentials are sent, or the instance was issued to
-    /// a user) names the same user; otherwise sets 400, 401 or 404 and returns null.
+    /// True when the caller holds the instance's cookie, the authenticator accepts the caller's credentials, Basic
+    /// credentials (when sent) name the URL's user, and the instance id was issued to that user (or, to a device the
+    /// delegate accepted by cookie alone, to nobody); otherwise sets 400, 401 or 503 and returns false. The cookie is
+    /// checked first, as the original does, so a request without one costs no authenticator call.
     /// </summary>
-    private DeviceInstance? Authorize(HttpContext context, string instanceId, string user, string appName)
+    private async Task<bool> AuthorizeAsync(HttpContext context, string instanceId, string user, string appName)
     {
         if (user.Length > MaxNameLength || appName.Length > MaxNameLength)
         {
             Answers.Status(context, StatusCodes.Status400BadRequest);
-            return null;
+            return false;
         }
 
-        var basic = BasicCredentials.Parse(context.Request.Headers.Authorization.ToString());
-        if (!signer.Verify(SignedPurpose.InstanceCookie, instanceId, context.Request.Cookies[InstanceEndpoints.CookieName])
-            || (basic is not null && basic.User != user))
+        if (!signer.Verify(SignedPurpose.InstanceCookie, instanceId, context.Request.Cookies[InstanceEndpoints.CookieName]))
         {
             Answers.Status(context, StatusCodes.Status401Unauthorized);
-            return null;
+            return false;
         }
 
-        if (directory.Find(instanceId) is not { } instance)
+        var credentials = PresentedCredentials.From(context.Request);
+        var result = await authenticator.AuthenticateDeviceAsync(credentials, context.RequestAborted);
+        if (DeviceAuthentication.Answer(context, result) is null)
         {
-            Answers.Status(context, StatusCodes.Status404NotFound);
-            return null;
+            return false;
         }
 
-        if (instance.User.Length > 0 && instance.User != user)
+        if ((credentials.Basic is { } basic && basic.User != user)
+            || !(signer.Verify(SignedPurpose.Instance, user, instanceId) || signer.Verify(SignedPurpose.Instance, "", instanceId)))
         {
             Answers.Status(context, StatusCodes.Status401Unauthorized);
-            return null;
+            return false;
         }
 
-        return instance;
+        return true;
     }
+
+    private DeviceInstance? FindOwned(string instanceId, string user) =>
+        directory.Find(instanceId) is { } instance && instance.User == user ? instance : null;
 }

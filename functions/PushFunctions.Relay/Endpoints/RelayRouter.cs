@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PushFunctions.Relay.Storage;
 
 namespace PushFunctions.Relay.Endpoints;
 
 /// <summary>
 /// Maps the protocol's few paths by segment count and method. Anything else (wrong method, wrong number of segments,
 /// empty segments such as <c>/instanceId/</c>, unknown paths, a query on <c>/instanceId</c>) is 403, as in the original.
-/// <c>GET /healthz</c> is the one addition.
+/// <c>GET /healthz</c> is the one addition. A storage outage is 503 with Retry-After (the gateway and devices retry);
+/// anything else that throws is a bug: logged with a correlation id, answered 500 with that id in a header and no body.
 /// </summary>
 public sealed partial class RelayRouter(
     InstanceEndpoints instances,
@@ -15,6 +17,11 @@ public sealed partial class RelayRouter(
     MessageQueueEndpoint messageQueue,
     ILogger<RelayRouter> logger)
 {
+    /// <summary>The header that carries the id under which an internal error was logged.</summary>
+    public const string CorrelationHeader = "X-Correlation-Id";
+
+    private const string RetryAfterSeconds = "5";
+
     public async Task RouteAsync(HttpContext context)
     {
         var request = context.Request;
@@ -52,16 +59,26 @@ public sealed partial class RelayRouter(
         {
             await handler;
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The caller hung up; there is no one to answer.
+            // The caller hung up (whatever the call in progress threw about it); there is no one to answer.
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
-            // Storage trouble: the caller should retry later, and must not be told anything about the failure.
-            LogRequestFailed(logger, request.Method, segments[1], exception);
+            // Nothing of the failure reaches the caller: the route's other segments are ids and tokens, and the
+            // exception's text may name tables or keys.
             context.Response.Clear();
-            Answers.Status(context, StatusCodes.Status503ServiceUnavailable);
+            if (StorageFailures.IsOutage(exception, context.RequestAborted))
+            {
+                LogStorageUnavailable(logger, request.Method, segments[1], exception);
+                Answers.Status(context, StatusCodes.Status503ServiceUnavailable);
+                context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                return;
+            }
+
+            LogRequestFailed(logger, request.Method, segments[1], context.TraceIdentifier, exception);
+            Answers.Status(context, StatusCodes.Status500InternalServerError);
+            context.Response.Headers[CorrelationHeader] = context.TraceIdentifier;
         }
     }
 
@@ -72,6 +89,9 @@ public sealed partial class RelayRouter(
     }
 
     // Only the route's first segment is logged: the others are instance ids and tokens.
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} /{Route} failed")]
-    private static partial void LogRequestFailed(ILogger logger, string method, string route, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} /{Route}: storage unavailable; answered 503")]
+    private static partial void LogStorageUnavailable(ILogger logger, string method, string route, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} /{Route} failed: internal error {CorrelationId}; answered 500")]
+    private static partial void LogRequestFailed(ILogger logger, string method, string route, string correlationId, Exception exception);
 }

@@ -7,8 +7,9 @@ using PushFunctions.Relay.Devices;
 namespace PushFunctions.Relay.Expiry;
 
 /// <summary>
-/// Removes instances (with their registrations and queues) without device activity for the registration lifetime.
-/// Access already treats them as gone; the sweep frees their memory and storage.
+/// Removes instances (with their registrations and queues) without device activity for the registration lifetime, and
+/// messages older than the message lifetime. Access already treats such instances as gone (and a poll drops such
+/// messages); the sweep frees their memory and storage.
 /// </summary>
 public sealed partial class ExpirySweepService(
     DeviceDirectory directory,
@@ -23,10 +24,10 @@ public sealed partial class ExpirySweepService(
         {
             try
             {
-                var removed = await directory.SweepExpiredAsync(stoppingToken);
-                if (removed > 0)
+                var (instances, messages) = await directory.SweepExpiredAsync(stoppingToken);
+                if (instances + messages > 0)
                 {
-                    LogSwept(logger, removed);
+                    LogSwept(logger, instances, messages);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -37,8 +38,8 @@ public sealed partial class ExpirySweepService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} expired device instances")]
-    private static partial void LogSwept(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Instances} expired device instances and {Messages} expired messages")]
+    private static partial void LogSwept(ILogger logger, int instances, int messages);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Expiry sweep failed")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

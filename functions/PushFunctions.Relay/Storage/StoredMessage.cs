@@ -1,5 +1,4 @@
-using PushFunctions.Relay.Devices;
-
 namespace PushFunctions.Relay.Storage;
 
-public sealed record StoredMessage(string InstanceId, QueuedMessage Message);
+/// <param name="Data">The message's <c>data</c> object as UTF-8 JSON.</param>
+public sealed record StoredMessage(string InstanceId, long Id, string AppName, string? CollapseId, byte[] Data, DateTimeOffset Enqueued);

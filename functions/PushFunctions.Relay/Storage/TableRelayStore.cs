@@ -1,23 +1,38 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Relay.Devices;
+using PushFunctions.Relay.Storage.GroupCommit;
 
 namespace PushFunctions.Relay.Storage;
 
 /// <summary>
-/// The relay's state in three tables, each partitioned by instance id so one instance's rows change together:
-/// <c>{prefix}Instances</c> (row ""), <c>{prefix}Registrations</c> (row = app name) and <c>{prefix}Messages</c>
-/// (row = zero-padded message id, plus a <c>watermark</c> row holding the highest id issued).
+/// The relay's state in three tables. <c>{prefix}Instances</c> (partition = instance id, row "") and
+/// <c>{prefix}Registrations</c> (partition = instance id, row = app name) change only when devices come and go.
+/// <c>{prefix}Messages</c> carries the traffic: its rows are spread over a few shard partitions by instance
+/// (row = <c>{instance}:{19-digit id}</c>, and <c>{instance}:watermark</c> for the highest id issued), so that the
+/// messages and acknowledgements of many devices share one entity-group transaction (see <see cref="PartitionWriter"/>).
+/// At startup every row is read back and the memory index rebuilt from them.
 /// </summary>
-public sealed class TableRelayStore(TableClient instances, TableClient registrations, TableClient messages) : IRelayStore
+public sealed partial class TableRelayStore : IRelayStore, IDisposable
 {
-    private const string InstanceRowKey = "";
-    private const string WatermarkRowKey = "watermark";
+    /// <summary>
+    /// Shard partitions of the message table. Each has one transaction in flight at a time, so this bounds the writes in
+    /// flight; in Azure each partition serves up to 2,000 rows per second.
+    /// </summary>
+    public const int ShardCount = 4;
 
-    // A table transaction holds at most 100 actions; one is kept for the watermark.
-    private const int MaxDeletesPerTransaction = 99;
+    /// <summary>Message transactions in flight at once, over all shards (see <see cref="PartitionWriter"/>).</summary>
+    public const int TransactionsInFlight = 2;
+
+    private const string InstanceRowKey = "";
+    private const string WatermarkSuffix = ":watermark";
+    private const int IdDigits = 19;
+
+    // Binary properties hold at most 64 KiB each; a message's data is split over as many as it needs.
+    private const int MaxPropertyBytes = 64 * 1024;
 
     private const string UserProperty = "User";
     private const string LastActivityProperty = "LastActivity";
@@ -26,6 +41,27 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
     private const string CollapseIdProperty = "CollapseId";
     private const string DataProperty = "Data";
     private const string LastIssuedIdProperty = "LastIssuedId";
+
+    private readonly TableClient instances;
+    private readonly TableClient registrations;
+    private readonly TableClient messages;
+    private readonly PartitionWriter[] shards;
+    private readonly SemaphoreSlim transactionSlots = new(TransactionsInFlight, TransactionsInFlight);
+    private readonly ILogger logger;
+
+    public TableRelayStore(TableServiceClient service, string tablePrefix, ILogger<TableRelayStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        instances = service.GetTableClient(tablePrefix + "Instances");
+        registrations = service.GetTableClient(tablePrefix + "Registrations");
+        messages = service.GetTableClient(tablePrefix + "Messages");
+        shards = [.. Enumerable.Range(0, ShardCount).Select(shard => new PartitionWriter(messages, "shard" + shard, transactionSlots, logger))];
+        this.logger = logger;
+    }
+
+    public TableClient InstancesTable => instances;
+
+    public void Dispose() => transactionSlots.Dispose();
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -37,16 +73,19 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
     public async Task<RelaySnapshot> LoadAsync(CancellationToken cancellationToken = default)
     {
         var storedInstances = new List<StoredInstance>();
-        await foreach (var entity in instances.QueryAsync(cancellationToken: cancellationToken))
+        await foreach (var entity in instances.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            storedInstances.Add(new StoredInstance(
-                entity.PartitionKey,
-                entity.GetString(UserProperty) ?? "",
-                entity.GetDateTimeOffset(LastActivityProperty) ?? DateTimeOffset.MinValue));
+            if (entity.PartitionKey != WriterLease.PartitionKey)
+            {
+                storedInstances.Add(new StoredInstance(
+                    entity.PartitionKey,
+                    entity.GetString(UserProperty) ?? "",
+                    entity.GetDateTimeOffset(LastActivityProperty) ?? DateTimeOffset.MinValue));
+            }
         }
 
         var storedRegistrations = new List<Registration>();
-        await foreach (var entity in registrations.QueryAsync(cancellationToken: cancellationToken))
+        await foreach (var entity in registrations.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
             storedRegistrations.Add(new Registration(
                 entity.PartitionKey,
@@ -57,20 +96,36 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
 
         var storedMessages = new List<StoredMessage>();
         var watermarks = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var entity in messages.QueryAsync(cancellationToken: cancellationToken))
+        var legacyRows = new List<TableEntity>();
+        await foreach (var entity in messages.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            if (entity.RowKey == WatermarkRowKey)
+            var sharded = entity.PartitionKey.StartsWith("shard", StringComparison.Ordinal);
+            if (!sharded)
             {
-                watermarks[entity.PartitionKey] = entity.GetInt64(LastIssuedIdProperty) ?? 0;
+                legacyRows.Add(entity);
+            }
+
+            var (instanceId, suffix) = sharded
+                ? (entity.RowKey[..entity.RowKey.LastIndexOf(':')], entity.RowKey[(entity.RowKey.LastIndexOf(':') + 1)..])
+                : (entity.PartitionKey, entity.RowKey);
+            if (suffix.Length != IdDigits)
+            {
+                watermarks[instanceId] = Math.Max(watermarks.GetValueOrDefault(instanceId), entity.GetInt64(LastIssuedIdProperty) ?? 0);
                 continue;
             }
 
-            storedMessages.Add(new StoredMessage(entity.PartitionKey, new QueuedMessage(
-                long.Parse(entity.RowKey, NumberStyles.None, CultureInfo.InvariantCulture),
+            storedMessages.Add(new StoredMessage(
+                instanceId,
+                long.Parse(suffix, NumberStyles.None, CultureInfo.InvariantCulture),
                 entity.GetString(AppNameProperty) ?? "",
-                entity.GetString(TokenProperty) ?? "",
                 entity.GetString(CollapseIdProperty),
-                entity.GetString(DataProperty) ?? "{}")));
+                ReadData(entity),
+                entity.Timestamp ?? DateTimeOffset.UtcNow));
+        }
+
+        if (legacyRows.Count > 0)
+        {
+            await MoveLegacyRowsAsync(legacyRows, storedMessages, watermarks, cancellationToken);
         }
 
         return new RelaySnapshot(storedInstances, storedRegistrations, storedMessages, watermarks);
@@ -101,17 +156,14 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
         }
     }
 
-    public async Task DeleteInstanceAsync(
-        string instanceId,
-        IReadOnlyCollection<string> appNames,
-        IReadOnlyCollection<long> messageIds,
-        CancellationToken cancellationToken = default)
+    public async Task DeleteInstanceAsync(string instanceId, IReadOnlyCollection<string> appNames, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(appNames);
-        ArgumentNullException.ThrowIfNull(messageIds);
-        var messageRows = messageIds.Select(MessageRowKey).Append(WatermarkRowKey);
-        await DeleteRowsAsync(messages, instanceId, messageRows, cancellationToken);
-        await DeleteRowsAsync(registrations, instanceId, appNames.Select(TableKeys.Encode), cancellationToken);
+        foreach (var appName in appNames)
+        {
+            await DeleteRowAsync(registrations, instanceId, TableKeys.Encode(appName), cancellationToken);
+        }
+
         await DeleteRowAsync(instances, instanceId, InstanceRowKey, cancellationToken);
     }
 
@@ -130,68 +182,104 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
     public Task DeleteRegistrationAsync(string instanceId, string appName, CancellationToken cancellationToken = default) =>
         DeleteRowAsync(registrations, instanceId, TableKeys.Encode(appName), cancellationToken);
 
-    public async Task SaveMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
+    public Task WriteMessageAsync(string instanceId, QueuedMessage message, bool isNew)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var queued = message.Message;
-        var entity = new TableEntity(message.InstanceId, MessageRowKey(queued.Id))
-        {
-            [AppNameProperty] = queued.AppName,
-            [TokenProperty] = queued.Token,
-            [CollapseIdProperty] = queued.CollapseId,
-            [DataProperty] = queued.Data,
-        };
-        await messages.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        var shard = ShardOf(instanceId);
+        var entity = MessageEntity(shard.PartitionKey, instanceId, message.Id, message.AppName, message.CollapseId, message.Data);
+        return shard.Upsert(entity, isNew, message.Data.Length * 4 / 3);
     }
 
-    public async Task DeleteMessagesAsync(string instanceId, IReadOnlyCollection<long> messageIds, long watermark, CancellationToken cancellationToken = default)
+    public Task RemoveMessagesAsync(string instanceId, IReadOnlyCollection<QueuedMessage> messages, long? lastIssuedId)
     {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        var watermarkRow = new TableEntity(instanceId, WatermarkRowKey) { [LastIssuedIdProperty] = watermark };
-        var chunks = messageIds.Chunk(MaxDeletesPerTransaction).ToList();
-        for (var index = 0; index < chunks.Count; index++)
+        ArgumentNullException.ThrowIfNull(messages);
+        var shard = ShardOf(instanceId);
+        var writes = new List<Task>(messages.Count + 1);
+        foreach (var message in messages)
         {
-            var actions = chunks[index]
-                .Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(instanceId, MessageRowKey(id)), ETag.All))
-                .ToList();
-
-            // The watermark goes with the first deletes, so no delete is ever durable before it.
-            if (index == 0)
-            {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, watermarkRow));
-            }
-
-            try
-            {
-                await messages.SubmitTransactionAsync(actions, cancellationToken);
-            }
-            catch (TableTransactionFailedException exception) when (exception.Status == 404)
-            {
-                // An earlier attempt removed some of these rows already; finish one by one.
-                foreach (var action in actions)
-                {
-                    if (action.ActionType == TableTransactionActionType.Delete)
-                    {
-                        await DeleteRowAsync(messages, instanceId, action.Entity.RowKey, cancellationToken);
-                    }
-                    else
-                    {
-                        await messages.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace, cancellationToken);
-                    }
-                }
-            }
+            writes.Add(shard.Delete(MessageRowKey(instanceId, message.Id)));
         }
+
+        writes.Add(lastIssuedId is { } watermark
+            ? shard.Upsert(new TableEntity(shard.PartitionKey, instanceId + WatermarkSuffix) { [LastIssuedIdProperty] = watermark }, createsRow: false, sizeof(long))
+            : shard.Delete(instanceId + WatermarkSuffix));
+        return Task.WhenAll(writes);
+    }
+
+    /// <summary>
+    /// Rows of the first layout (a partition per instance, written one by one) are written again in the shard layout,
+    /// then deleted, so a relay upgraded with messages queued loses none.
+    /// </summary>
+    private async Task MoveLegacyRowsAsync(
+        List<TableEntity> legacyRows, List<StoredMessage> storedMessages, Dictionary<string, long> watermarks, CancellationToken cancellationToken)
+    {
+        var legacyInstances = legacyRows.Select(row => row.PartitionKey).ToHashSet(StringComparer.Ordinal);
+        var rewrites = storedMessages
+            .Where(stored => legacyInstances.Contains(stored.InstanceId))
+            .Select(stored => ShardOf(stored.InstanceId).Upsert(
+                MessageEntity(ShardOf(stored.InstanceId).PartitionKey, stored.InstanceId, stored.Id, stored.AppName, stored.CollapseId, stored.Data),
+                createsRow: false,
+                stored.Data.Length * 4 / 3))
+            .Concat(watermarks.Where(watermark => legacyInstances.Contains(watermark.Key)).Select(watermark => ShardOf(watermark.Key).Upsert(
+                new TableEntity(ShardOf(watermark.Key).PartitionKey, watermark.Key + WatermarkSuffix) { [LastIssuedIdProperty] = watermark.Value },
+                createsRow: false,
+                sizeof(long))));
+        await Task.WhenAll(rewrites);
+        foreach (var row in legacyRows)
+        {
+            await DeleteRowAsync(messages, row.PartitionKey, row.RowKey, cancellationToken);
+        }
+
+        LogLegacyRowsMoved(logger, legacyRows.Count);
+    }
+
+    private static TableEntity MessageEntity(string partitionKey, string instanceId, long id, string appName, string? collapseId, byte[] data)
+    {
+        var entity = new TableEntity(partitionKey, MessageRowKey(instanceId, id))
+        {
+            [AppNameProperty] = appName,
+            [CollapseIdProperty] = collapseId,
+        };
+        for (var (offset, part) = (0, 0); offset < data.Length || part == 0; offset += MaxPropertyBytes, part++)
+        {
+            entity[DataProperty + (part == 0 ? "" : part.ToString(CultureInfo.InvariantCulture))] =
+                data.AsSpan(offset, Math.Min(MaxPropertyBytes, data.Length - offset)).ToArray();
+        }
+
+        return entity;
+    }
+
+    /// <summary>The data as written: binary parts in order, or (first layout) one string.</summary>
+    private static byte[] ReadData(TableEntity entity)
+    {
+        if (entity.TryGetValue(DataProperty, out var first) && first is string text)
+        {
+            return System.Text.Encoding.UTF8.GetBytes(text);
+        }
+
+        using var data = new MemoryStream();
+        for (var part = 0; entity.GetBinary(DataProperty + (part == 0 ? "" : part.ToString(CultureInfo.InvariantCulture))) is { } bytes; part++)
+        {
+            data.Write(bytes);
+        }
+
+        return data.Length == 0 ? "{}"u8.ToArray() : data.ToArray();
     }
 
     // 19 digits hold any long, and zero padding makes the row order the id order.
-    private static string MessageRowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);
+    private static string MessageRowKey(string instanceId, long id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{instanceId}:{id:D19}");
 
-    private static async Task DeleteRowsAsync(TableClient table, string partitionKey, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
+    /// <summary>A stable hash of the instance id (the same in every process, unlike string.GetHashCode).</summary>
+    private PartitionWriter ShardOf(string instanceId)
     {
-        foreach (var rowKey in rowKeys)
+        var hash = 2166136261u;
+        foreach (var character in instanceId)
         {
-            await DeleteRowAsync(table, partitionKey, rowKey, cancellationToken);
+            hash = (hash ^ character) * 16777619u;
         }
+
+        return shards[hash % ShardCount];
     }
 
     private static async Task DeleteRowAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
@@ -205,4 +293,7 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
             // Already gone is what was wanted.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} message rows of the first table layout to the shard partitions")]
+    private static partial void LogLegacyRowsMoved(ILogger logger, int count);
 }

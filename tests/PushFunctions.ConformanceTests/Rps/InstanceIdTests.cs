@@ -108,14 +108,26 @@ public sealed class InstanceIdTests(RelayFixture fixture) : IClassFixture<RelayF
     [Fact]
     public async Task Delete_instanceId_answers_204_then_404()
     {
-        var device = new RelayDevice(fixture.Client, "alice", RelayFixture.Password);
-        var instance = await device.CreateInstanceAsync();
+        var (device, _) = await fixture.ConnectAsync();
 
-        using var first = await fixture.Client.SendAsync(device.Request(HttpMethod.Delete, $"/instanceId/{instance}"));
-        using var second = await fixture.Client.SendAsync(device.Request(HttpMethod.Delete, $"/instanceId/{instance}"));
+        using var first = await fixture.Client.SendAsync(device.Request(HttpMethod.Delete, $"/instanceId/{device.Instance}"));
+        using var second = await fixture.Client.SendAsync(device.Request(HttpMethod.Delete, $"/instanceId/{device.Instance}"));
 
         Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
+    }
+
+    /// <summary>The original keeps nothing for an instance until it registers, and answers 404 to deleting it.</summary>
+    [Fact]
+    public async Task Delete_instanceId_of_an_instance_that_never_registered_is_404()
+    {
+        var device = new RelayDevice(fixture.Client, "alice", RelayFixture.Password);
+        var instance = await device.CreateInstanceAsync();
+        await device.FetchCookieAsync();
+
+        using var response = await fixture.Client.SendAsync(device.Request(HttpMethod.Delete, $"/instanceId/{instance}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]

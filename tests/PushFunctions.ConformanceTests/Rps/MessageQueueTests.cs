@@ -62,6 +62,7 @@ public sealed class MessageQueueTests(RelayFixture fixture) : IClassFixture<Rela
     [InlineData("""{"data":null}""")]
     [InlineData("""{"collapseId":"5","data":{}}""")]
     [InlineData("""{"collapseId":true,"data":{}}""")]
+    [InlineData("""{"collapseId":null,"data":{}}""")]
     [InlineData("""{"data":{}""")]
     public async Task A_bad_body_is_400(string body)
     {

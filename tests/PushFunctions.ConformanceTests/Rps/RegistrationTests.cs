@@ -78,17 +78,6 @@ public sealed class RegistrationTests(RelayFixture fixture) : IClassFixture<Rela
     }
 
     [Fact]
-    public async Task Put_registration_with_the_cookie_alone_is_201()
-    {
-        var (device, token) = await fixture.ConnectAsync();
-
-        using var response = await fixture.Client.SendAsync(device.Request(HttpMethod.Put, device.RegistrationPath(RelayFixture.AppName), withBasic: false));
-
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(token, await RelayDevice.ReadPropertyAsync(response, "token"));
-    }
-
-    [Fact]
     public async Task Get_registration_answers_200_with_the_token()
     {
         var (device, token) = await fixture.ConnectAsync();

@@ -85,6 +85,21 @@ internal sealed class RelayDevice(HttpClient client, string user, string passwor
         return await ReadMessageAsync(response);
     }
 
+    /// <summary>Receives <paramref name="count"/> messages, acknowledging each by polling for the next.</summary>
+    public async Task<IReadOnlyList<(long Id, string Token, JsonElement Data)>> ReceiveInOrderAsync(int count)
+    {
+        var received = new List<(long Id, string Token, JsonElement Data)>();
+        long? last = null;
+        for (var i = 0; i < count; i++)
+        {
+            var message = await ReceiveAsync(last);
+            received.Add(message);
+            last = message.Id;
+        }
+
+        return received;
+    }
+
     public static async Task<(long Id, string Token, JsonElement Data)> ReadMessageAsync(HttpResponseMessage response)
     {
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);

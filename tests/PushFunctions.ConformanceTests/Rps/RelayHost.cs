@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PushFunctions.Relay;
 using PushFunctions.Testing;
 
@@ -18,6 +20,9 @@ internal sealed class RelayHost : IAsyncDisposable
         Client = client;
     }
 
+    /// <summary>The relay's services (its meter factory, its lifetime).</summary>
+    public IServiceProvider Services => app.Services;
+
     /// <summary>A client that keeps no cookies of its own: tests send exactly the cookies the protocol says.</summary>
     public HttpClient Client { get; }
 
@@ -27,12 +32,16 @@ internal sealed class RelayHost : IAsyncDisposable
         {
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
-            $"--{RelayApp.StorageSetting}={AzuriteEnvironment.ConnectionString}",
+            $"--{RelayApp.StorageSetting}={settings.StorageConnectionString}",
             $"--Relay:Secret={Secret}",
             $"--Relay:TablePrefix={settings.TablePrefix}",
             $"--Relay:PollTimeout={settings.PollTimeout:c}",
             $"--Relay:RegistrationLifetime={settings.RegistrationLifetime:c}",
             $"--Relay:ExpirySweepInterval={settings.ExpirySweepInterval:c}",
+            $"--Relay:MaxQueuedMessages={settings.MaxQueuedMessages}",
+            $"--Relay:MessageLifetime={settings.MessageLifetime:c}",
+            $"--Relay:MaxInstancesPerUser={settings.MaxInstancesPerUser}",
+            $"--Relay:LeaseDuration={settings.LeaseDuration:c}",
         };
         if (settings.Delegate is { } login)
         {
@@ -48,7 +57,13 @@ internal sealed class RelayHost : IAsyncDisposable
             args.AddRange(settings.Apps.Select(app => $"--Relay:Apps:{app.Key}={app.Value}"));
         }
 
-        var app = RelayApp.Build([.. args]);
+        var app = RelayApp.Build([.. args], services =>
+        {
+            if (settings.Logs is { } logs)
+            {
+                services.AddSingleton<ILoggerProvider>(logs);
+            }
+        });
         await app.StartAsync();
         var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AutomaticDecompression = DecompressionMethods.None })
         {

@@ -11,6 +11,14 @@ internal sealed record RelayHostSettings
 
     public TimeSpan ExpirySweepInterval { get; init; } = TimeSpan.FromHours(1);
 
+    public int MaxQueuedMessages { get; init; } = 100;
+
+    public TimeSpan MessageLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    public int MaxInstancesPerUser { get; init; } = 1000;
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Delegate mode against this server; null for built-in mode.</summary>
     public RpsLoginServer? Delegate { get; init; }
 
@@ -18,4 +26,10 @@ internal sealed record RelayHostSettings
     public string UsersTable { get; init; } = "Users";
 
     public IReadOnlyDictionary<string, string> Apps { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The storage the relay's tables live in: the shared Azurite unless a test brings its own.</summary>
+    public string StorageConnectionString { get; init; } = PushFunctions.Testing.AzuriteEnvironment.ConnectionString;
+
+    /// <summary>When set, receives every log line of the relay.</summary>
+    public RecordedLogs? Logs { get; init; }
 }

@@ -45,7 +45,10 @@ internal sealed class RpsLoginServer : IAsyncDisposable
         server.app.MapGet(DevicePath, (HttpContext context) =>
         {
             Interlocked.Increment(ref server.deviceRequests);
-            return Check(context, server.users);
+            lock (server.users)
+            {
+                return Check(context, server.users);
+            }
         });
         server.app.MapGet(AppPath, (HttpContext context) =>
         {
@@ -60,6 +63,15 @@ internal sealed class RpsLoginServer : IAsyncDisposable
     }
 
     public Task StopAsync() => app.StopAsync();
+
+    /// <summary>The user's credentials are refused from now on, as RhoConnect refuses a deleted user.</summary>
+    public void Revoke(string user)
+    {
+        lock (users)
+        {
+            users.Remove(user);
+        }
+    }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 

@@ -11,7 +11,7 @@ internal sealed class InMemoryRelayStore : IRelayStore
 {
     private readonly Dictionary<string, StoredInstance> instances = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Instance, string App), Registration> registrations = [];
-    private readonly Dictionary<(string Instance, long Id), QueuedMessage> messages = [];
+    private readonly Dictionary<(string Instance, long Id), StoredMessage> messages = [];
     private readonly Dictionary<string, long> watermarks = new(StringComparer.Ordinal);
 
     public bool FailWrites { get; set; }
@@ -28,7 +28,7 @@ internal sealed class InMemoryRelayStore : IRelayStore
         Task.FromResult(new RelaySnapshot(
             instances.Values.ToList(),
             registrations.Values.ToList(),
-            messages.Select(entry => new StoredMessage(entry.Key.Instance, entry.Value with { })).ToList(),
+            messages.Values.ToList(),
             new Dictionary<string, long>(watermarks)));
 
     public Task SaveInstanceAsync(StoredInstance instance, CancellationToken cancellationToken = default) =>
@@ -43,20 +43,14 @@ internal sealed class InMemoryRelayStore : IRelayStore
             }
         });
 
-    public Task DeleteInstanceAsync(string instanceId, IReadOnlyCollection<string> appNames, IReadOnlyCollection<long> messageIds, CancellationToken cancellationToken = default) =>
+    public Task DeleteInstanceAsync(string instanceId, IReadOnlyCollection<string> appNames, CancellationToken cancellationToken = default) =>
         Write(() =>
         {
-            foreach (var id in messageIds)
-            {
-                messages.Remove((instanceId, id));
-            }
-
             foreach (var app in appNames)
             {
                 registrations.Remove((instanceId, app));
             }
 
-            watermarks.Remove(instanceId);
             instances.Remove(instanceId);
         });
 
@@ -66,19 +60,31 @@ internal sealed class InMemoryRelayStore : IRelayStore
     public Task DeleteRegistrationAsync(string instanceId, string appName, CancellationToken cancellationToken = default) =>
         Write(() => registrations.Remove((instanceId, appName)));
 
-    public Task SaveMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) =>
-        Write(() => messages[(message.InstanceId, message.Message.Id)] = message.Message with { });
+    public Task WriteMessageAsync(string instanceId, QueuedMessage message, bool isNew) =>
+        Write(() => messages[(instanceId, message.Id)] =
+            new StoredMessage(instanceId, message.Id, message.AppName, message.CollapseId, message.Data, message.Enqueued));
 
-    public Task DeleteMessagesAsync(string instanceId, IReadOnlyCollection<long> messageIds, long watermark, CancellationToken cancellationToken = default) =>
-        Write(() =>
+    public Task RemoveMessagesAsync(string instanceId, IReadOnlyCollection<QueuedMessage> removed, long? lastIssuedId)
+    {
+        // Captured now: the caller may clear its list once the call returns, as the table store's queued writes allow.
+        var ids = removed.Select(message => message.Id).ToList();
+        return Write(() =>
         {
-            foreach (var id in messageIds)
+            foreach (var id in ids)
             {
                 messages.Remove((instanceId, id));
             }
 
-            watermarks[instanceId] = watermark;
+            if (lastIssuedId is { } watermark)
+            {
+                watermarks[instanceId] = watermark;
+            }
+            else
+            {
+                watermarks.Remove(instanceId);
+            }
         });
+    }
 
     private async Task Write(Action change)
     {

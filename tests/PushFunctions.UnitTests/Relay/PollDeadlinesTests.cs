@@ -59,7 +59,7 @@ public sealed class PollDeadlinesTests
         var deadlines = new PollDeadlines(clock);
         var poll = PollDueIn(TimeSpan.FromSeconds(10));
         deadlines.Add(poll);
-        var message = new QueuedMessage(1, "app", "token", null, "{}");
+        var message = new QueuedMessage(1, "app", "token", null, "{}"u8.ToArray(), DateTimeOffset.UnixEpoch);
         poll.TryAnswer(PollAnswer.Deliver(message));
 
         clock.Advance(TimeSpan.FromSeconds(11));
