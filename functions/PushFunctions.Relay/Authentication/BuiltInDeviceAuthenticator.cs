@@ -31,8 +31,9 @@ public sealed class BuiltInDeviceAuthenticator(
             return AuthenticationResult.Accept(basic.User);
         }
 
+        // The hash is computed whether the user exists or not, so the answer's time does not tell which.
         var user = await users.GetAsync(basic.User, cancellationToken);
-        if (user?.PasswordHash is not { } hash || !PasswordHasher.Verify(basic.Password, hash))
+        if (!PasswordHasher.Verify(basic.Password, user?.PasswordHash))
         {
             return AuthenticationResult.Rejected;
         }

@@ -54,6 +54,27 @@ public sealed class BuiltInAuthenticatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Guessing_whether_a_user_exists_from_how_long_the_relay_takes_to_refuse_does_not_work()
+    {
+        var known = new List<double>();
+        var unknown = new List<double>();
+        var passwordless = new List<double>();
+        await TimeRefusalAsync("dave", "wrong");
+        for (var i = 0; i < 7; i++)
+        {
+            known.Add(await TimeRefusalAsync("dave", "wrong"));
+            unknown.Add(await TimeRefusalAsync("nobody" + i, "wrong"));
+            passwordless.Add(await TimeRefusalAsync("nopassword", "wrong"));
+        }
+
+        // A password check costs a PBKDF2 derivation (tens to hundreds of milliseconds); skipping it for a missing user
+        // made that refusal many times faster. A factor of 4 leaves room for a loaded machine's noise.
+        var reference = Median(known);
+        Assert.True(Median(unknown) > reference / 4, $"unknown user {Median(unknown):F1} ms, existing user {reference:F1} ms");
+        Assert.True(Median(passwordless) > reference / 4, $"user without a password {Median(passwordless):F1} ms, existing user {reference:F1} ms");
+    }
+
+    [Fact]
     public async Task A_cookie_without_basic_credentials_is_401()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/instanceId");
@@ -76,4 +97,16 @@ public sealed class BuiltInAuthenticatorTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    private async Task<double> TimeRefusalAsync(string user, string password)
+    {
+        var device = new RelayDevice(relay.Client, user, password);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var response = await relay.Client.SendAsync(device.Request(HttpMethod.Post, "/instanceId"));
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        return elapsed;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }
