@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace PushFunctions.Testing;
 
@@ -90,6 +91,15 @@ public sealed class PrivateAzurite : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Stops Azurite's process (SIGSTOP) without closing anything: connections stay open and requests are taken by the
+    /// kernel but never answered, as storage that hangs rather than refuses. <see cref="Resume"/> lets it go on.
+    /// </summary>
+    public void Freeze() => Signal(SignalStop);
+
+    /// <summary>Lets a frozen Azurite go on (SIGCONT): it answers the requests that waited, in order.</summary>
+    public void Resume() => Signal(SignalContinue);
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
@@ -132,6 +142,21 @@ public sealed class PrivateAzurite : IAsyncDisposable
             return false;
         }
     }
+
+    private void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Signal {signal} to Azurite (pid {_process.Id}) failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    // Linux signal numbers (signal(7)).
+    private const int SignalContinue = 18;
+    private const int SignalStop = 19;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

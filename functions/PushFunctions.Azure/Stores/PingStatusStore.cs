@@ -13,11 +13,13 @@ namespace PushFunctions.Azure.Stores;
 /// The Pings table: one partition per envelope. Row "envelope" records the envelope at accept time (and holds its body
 /// when it was too large for one queue message, which then only names it); row "{index}" is a ping's summary once
 /// delivery starts; rows "{index}|{chunk}" hold its recorded device outcomes (many per row: a ping to 30,000 devices
-/// writes a few hundred rows, in transactions of 100).
+/// writes a few hundred rows, in transactions of 100); rows "~{index}|{device key}" are claims on a device's send,
+/// written before the send is made ('~' sorts after every other row key, so no other range of the ping holds them).
 /// </summary>
 public sealed class PingStatusStore(TableClient pings)
 {
     private const string EnvelopeRowKey = "envelope";
+    private const string ClaimRowPrefix = "~";
     private const int TransactionLimit = 100;
     // A string property holds at most 64 KiB, i.e. 32 K UTF-16 units: stay inside with room to spare.
     private const int MaxChunkChars = 30_000;
@@ -171,8 +173,107 @@ public sealed class PingStatusStore(TableClient pings)
         await pings.SubmitTransactionAsync(batch, cancellationToken);
     }
 
+    /// <summary>
+    /// Claims the sends of <paramref name="keys"/> (device outcome keys) before they are made, so that two deliveries of
+    /// the same ping (a redelivered message while the first is still running) never both send a device. A claim is a
+    /// row inserted, or taken over with its ETag once it has lapsed (its holder died); a device whose claim another
+    /// delivery holds, or wins meanwhile, is left out. Claims are written 100 to a transaction.
+    /// </summary>
+    /// <returns>The claims this delivery now holds.</returns>
+    public async Task<IReadOnlyList<SendClaim>> ClaimSendsAsync(PingId id, IReadOnlyList<string> keys, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var claimed = await Task.WhenAll(keys.Chunk(TransactionLimit).Select(chunk => ClaimChunkAsync(id, chunk, lifetime, cancellationToken)));
+        return claimed.SelectMany(c => c).ToList();
+    }
+
+    /// <summary>Gives claims back unsent (the channel could not take them now, or delivery stopped), so the next attempt need not wait for them to lapse.</summary>
+    public async Task ReleaseClaimsAsync(PingId id, IReadOnlyList<SendClaim> claims, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        foreach (var chunk in claims.Chunk(TransactionLimit))
+        {
+            try
+            {
+                await pings.SubmitTransactionAsync(
+                    chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id.EnvelopeId, ClaimRowKey(id.Index, c.Key)), c.ETag)),
+                    cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Taken over by another delivery after it lapsed: it is that delivery's now.
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<SendClaim>> ClaimChunkAsync(PingId id, string[] keys, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SubmitClaimsAsync(id, keys.Select(k => (k, (ETag?)null)).ToList(), lifetime, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Some are claimed already: by an attempt that died (lapsed claims are taken over) or by one still running.
+        }
+
+        var held = await ReadClaimsAsync(id, cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var free = keys
+            .Where(k => !held.TryGetValue(k, out var claim) || claim.Until <= now)
+            .Select(k => (k, held.TryGetValue(k, out var claim) ? claim.ETag : (ETag?)null))
+            .ToList();
+        if (free.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await SubmitClaimsAsync(id, free, lifetime, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Another delivery claimed some of them meanwhile: leave the lot to the next attempt.
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<SendClaim>> SubmitClaimsAsync(PingId id, List<(string Key, ETag? Lapsed)> claims, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var until = DateTimeOffset.UtcNow + lifetime;
+        var actions = claims.Select(c =>
+        {
+            var row = new TableEntity(id.EnvelopeId, ClaimRowKey(id.Index, c.Key)) { ["ClaimedUntil"] = until };
+            return c.Lapsed is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, etag)
+                : new TableTransactionAction(TableTransactionActionType.Add, row);
+        });
+        var responses = (await pings.SubmitTransactionAsync(actions, cancellationToken)).Value;
+        return claims.Select((c, i) => new SendClaim(c.Key, responses[i].Headers.ETag ?? throw new RequestFailedException("The Table service answered a claim without an ETag."))).ToList();
+    }
+
+    private async Task<Dictionary<string, (ETag ETag, DateTimeOffset Until)>> ReadClaimsAsync(PingId id, CancellationToken cancellationToken)
+    {
+        var prefix = ClaimRowKey(id.Index, string.Empty);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id.EnvelopeId} and RowKey gt {prefix} and RowKey lt {ClaimRowPrefix + SummaryRowKey(id.Index) + "}"}");
+        var claims = new Dictionary<string, (ETag, DateTimeOffset)>(StringComparer.Ordinal);
+        await foreach (var row in pings.QueryAsync(filter, select: ["ClaimedUntil"], cancellationToken: cancellationToken))
+        {
+            claims[row.RowKey[prefix.Length..]] = (row.ETag, row.GetDateTimeOffset("ClaimedUntil") ?? DateTimeOffset.MinValue);
+        }
+
+        return claims;
+    }
+
+    private static string ClaimRowKey(int index, string key) => ClaimRowPrefix + SummaryRowKey(index) + "|" + key;
+
     public Task CompleteAsync(PingId id, CancellationToken cancellationToken = default) =>
         SetStateAsync(id, PingState.Done, error: null, cancellationToken);
+
+    /// <summary>This attempt left devices to a later one (their channel was unavailable, or another delivery held them): the error says which and why.</summary>
+    public Task MarkWaitingAsync(PingId id, string reason, CancellationToken cancellationToken = default) =>
+        SetStateAsync(id, PingState.Delivering, reason, cancellationToken);
 
     /// <summary>The queue gave up on the ping (poison queue or dead-letter queue): the status must say so.</summary>
     public Task MarkFailedAsync(PingId id, string error, CancellationToken cancellationToken = default) =>
@@ -198,7 +299,7 @@ public sealed class PingStatusStore(TableClient pings)
     /// </summary>
     public async Task<IReadOnlyList<PingStatus>> ListAcceptedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {EnvelopeIdBound(from)} and PartitionKey lt {EnvelopeIdBound(to)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {EnvelopeIdBound(from)} and PartitionKey lt {EnvelopeIdBound(to)} and RowKey lt {ClaimRowPrefix}");
         // Not the envelope bodies some envelope rows carry.
         string[] columns = ["State", "AcceptedAt", "UserCount", "UserCounts", "Attempts", "Error", "Outcomes"];
         var statuses = new List<PingStatus>();

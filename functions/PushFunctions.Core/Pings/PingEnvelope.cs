@@ -5,5 +5,7 @@ namespace PushFunctions.Core.Pings;
 /// queue (Azurite locally, Service Bus credits in Azure) is far slower per message than the endpoint is per request.
 /// Each ping keeps its own id, status and idempotent delivery. An envelope too large for one message is stored in
 /// the Pings table and the message carries only its id (<see cref="Stored"/>, no pings).
+/// <see cref="AttemptsBefore"/> counts the delivery attempts made through earlier messages of the same envelope: a
+/// retry is a new message sent with a delay, whose own delivery count starts again at one.
 /// </summary>
-public sealed record PingEnvelope(string Id, IReadOnlyList<Ping> Pings, bool Stored = false);
+public sealed record PingEnvelope(string Id, IReadOnlyList<Ping> Pings, bool Stored = false, int AttemptsBefore = 0);

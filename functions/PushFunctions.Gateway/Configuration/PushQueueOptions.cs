@@ -9,8 +9,13 @@ public sealed class PushQueueOptions
 
     public string QueueName { get; set; } = "pings";
 
-    /// <summary>Deliveries of one message before it is given up (Storage queue trigger: host.json maxDequeueCount; Service Bus: the queue's maxDeliveryCount).</summary>
-    public int MaxDeliveryAttempts { get; set; } = 5;
+    /// <summary>
+    /// Delivery attempts of an envelope before its undelivered pings are given up and marked failed, counted across the
+    /// messages that carry it (a retry is re-sent with a delay). With the default delays, 24 attempts span 42 to 84
+    /// minutes (about an hour): an outage of storage, the queue or a channel shorter than that delays pings, it does
+    /// not fail them.
+    /// </summary>
+    public int MaxDeliveryAttempts { get; set; } = 24;
 
     /// <summary>
     /// How long a queued envelope waits for delivery before it expires (Service Bus: dead-lettered, so its pings show as
@@ -24,11 +29,29 @@ public sealed class PushQueueOptions
     /// </summary>
     public bool? InProcessConsumer { get; set; }
 
-    /// <summary>How long a received message stays invisible while it is delivered (standalone consumer).</summary>
+    /// <summary>
+    /// How long a received message stays invisible (standalone consumer); it is renewed while delivery runs, so this is
+    /// how soon a message reappears after the process that held it died.
+    /// </summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The first retry delay of a failed message; it doubles with every further attempt (standalone consumer).</summary>
+    /// <summary>The first retry delay of an envelope; it doubles with every further attempt, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The ceiling of the retry delay.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a ping request waits for its envelope to be durably queued before it is answered 503 with Retry-After,
+    /// so that a queue that does not answer (storage frozen, a network partition) never leaves callers hanging.
+    /// </summary>
+    public TimeSpan AcceptTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// How long a delivery's claim on a device's send holds. A device claimed by a delivery that then died is sent by a
+    /// later attempt once its claim has lapsed; a live delivery never takes longer than this over one slice of sends.
+    /// </summary>
+    public TimeSpan SendClaimLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The longest pause between two polls of an empty queue (standalone consumer).</summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);

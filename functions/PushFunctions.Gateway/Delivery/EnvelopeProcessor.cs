@@ -1,26 +1,35 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Pings;
 using PushFunctions.Core.Status;
+using PushFunctions.Gateway.Configuration;
 
 namespace PushFunctions.Gateway.Delivery;
 
 /// <summary>
 /// Handles one queue message, whoever received it (the in-process consumer, the Functions host's Storage-queue or
-/// Service Bus trigger): delivers each ping of the envelope, and on the last allowed attempt records the pings
-/// that could not be delivered as failed, so a message that ends in the poison or dead-letter queue is visible. A
-/// message that is not an envelope at all is <see cref="EnvelopeOutcomeKind.Rejected"/> at once, with the reason.
+/// Service Bus trigger): delivers each ping of the envelope. When pings are left undelivered (storage, the queue or a
+/// channel unavailable) the envelope is retried after a delay that doubles, with jitter, up to PushQueue:MaxRetryDelay;
+/// on the last of PushQueue:MaxDeliveryAttempts the pings still undelivered are recorded as failed, and only once that
+/// record is written is the message given up, so a ping never ends in the poison or dead-letter queue looking
+/// unfinished. A message that is not an envelope at all is <see cref="EnvelopeOutcomeKind.Rejected"/> at once.
 /// </summary>
-public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatusStore status, ILogger<EnvelopeProcessor> logger)
+public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatusStore status, IOptions<PushQueueOptions> options, ILogger<EnvelopeProcessor> logger)
 {
     /// <summary>Pings of one envelope delivered at once.</summary>
     private const int PingParallelism = 8;
 
-    public async Task<EnvelopeOutcome> ProcessAsync(ReadOnlyMemory<byte> message, long attempt, int maxAttempts, CancellationToken cancellationToken)
+    /// <param name="deliveryCount">How often this message has been received, with this time (dequeue or delivery count).</param>
+    public async Task<EnvelopeOutcome> ProcessAsync(ReadOnlyMemory<byte> message, long deliveryCount, CancellationToken cancellationToken)
     {
+        var maxAttempts = options.Value.MaxDeliveryAttempts;
+        var attempt = deliveryCount;
         PingEnvelope envelope;
         try
         {
+            attempt += PingEnvelopeJson.Deserialize(message.Span).AttemptsBefore;
             envelope = await status.ReadEnvelopeAsync(message, cancellationToken);
         }
         catch (MalformedEnvelopeException e)
@@ -34,7 +43,8 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             return Unfinished(attempt, maxAttempts, "the envelope could not be read");
         }
 
-        var failures = new System.Collections.Concurrent.ConcurrentBag<(PingId Id, Exception Error)>();
+        var waiting = new ConcurrentBag<PingId>();
+        var failures = new ConcurrentBag<PingId>();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, envelope.Pings.Count),
             new ParallelOptions { MaxDegreeOfParallelism = PingParallelism, CancellationToken = cancellationToken },
@@ -43,45 +53,55 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
                 var id = new PingId(envelope.Id, i);
                 try
                 {
-                    await deliverer.DeliverAsync(id, envelope.Pings[i], token);
+                    if (await deliverer.DeliverAsync(id, envelope.Pings[i], attempt, maxAttempts, token) is { } reason)
+                    {
+                        LogPingWaiting(logger, id.ToString(), reason);
+                        waiting.Add(id);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
                     LogAttemptFailed(logger, e, id.ToString(), attempt, maxAttempts);
-                    failures.Add((id, e));
+                    failures.Add(id);
                 }
             });
 
-        if (failures.IsEmpty)
+        if (waiting.IsEmpty && failures.IsEmpty)
         {
             return EnvelopeOutcome.Completed;
         }
 
-        var outcome = Unfinished(attempt, maxAttempts, string.Create(CultureInfo.InvariantCulture, $"{failures.Count} of {envelope.Pings.Count} pings not delivered"));
+        var outcome = Unfinished(attempt, maxAttempts, string.Create(CultureInfo.InvariantCulture, $"{waiting.Count + failures.Count} of {envelope.Pings.Count} pings not delivered"));
         if (outcome.Kind == EnvelopeOutcomeKind.Retry)
         {
             return outcome;
         }
 
-        foreach (var (id, error) in failures)
+        // Pings left waiting on the last attempt have their failed devices recorded already, or are in the hands of a
+        // delivery still running; a ping whose attempt failed outright is marked failed here, before the message goes.
+        var reason = string.Create(CultureInfo.InvariantCulture, $"delivery gave up after {attempt} attempts; the message was dead-lettered");
+        foreach (var id in failures)
         {
-            var reason = string.Create(CultureInfo.InvariantCulture, $"delivery gave up after {attempt} attempts; the message was dead-lettered");
             try
             {
                 await status.MarkFailedAsync(id, reason, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The message is kept and the write tried again, rather than a ping left looking as if it were still on its way.
                 LogAttemptFailed(logger, e, id.ToString(), attempt, maxAttempts);
+                return EnvelopeOutcome.Retry($"{outcome.Reason}; recording the pings as failed did not succeed", attempt, Backoff(attempt));
             }
         }
 
         return outcome;
     }
 
-    private static EnvelopeOutcome Unfinished(long attempt, int maxAttempts, string what) => attempt < maxAttempts
-        ? EnvelopeOutcome.Retry(string.Create(CultureInfo.InvariantCulture, $"{what} on attempt {attempt} of {maxAttempts}"))
-        : EnvelopeOutcome.GiveUp(string.Create(CultureInfo.InvariantCulture, $"{what}; delivery gave up after {attempt} attempts"));
+    private EnvelopeOutcome Unfinished(long attempt, int maxAttempts, string what) => attempt < maxAttempts
+        ? EnvelopeOutcome.Retry(string.Create(CultureInfo.InvariantCulture, $"{what} on attempt {attempt} of {maxAttempts}"), attempt, Backoff(attempt))
+        : EnvelopeOutcome.GiveUp(string.Create(CultureInfo.InvariantCulture, $"{what}; delivery gave up after {attempt} attempts"), attempt);
+
+    private TimeSpan Backoff(long attempt) => RedeliveryBackoff.DelayAfter(attempt, options.Value.RetryBaseDelay, options.Value.MaxRetryDelay);
 
     /// <summary>
     /// A message reached the dead-letter queue by a way the delivery attempts did not see (it expired before any
@@ -113,6 +133,9 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A queue message is rejected without retrying: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ping {PingId} is not delivered yet: {Reason}")]
+    private static partial void LogPingWaiting(ILogger logger, string pingId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of ping {PingId} failed on attempt {Attempt} of {MaxAttempts}")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string pingId, long attempt, int maxAttempts);

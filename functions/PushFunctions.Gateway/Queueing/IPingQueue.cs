@@ -10,4 +10,7 @@ public interface IPingQueue
 
     /// <summary>Returns once the message is durably queued; throws <see cref="QueueUnavailableException"/> otherwise.</summary>
     Task SendAsync(QueuedEnvelope envelope, CancellationToken cancellationToken);
+
+    /// <summary>Queues a message that becomes deliverable only after <paramref name="delay"/> (a retry).</summary>
+    Task SendLaterAsync(QueuedEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken);
 }

@@ -3,11 +3,14 @@ using PushFunctions.Core.Contract;
 namespace PushFunctions.Gateway.Queueing;
 
 /// <summary>A validated ping waiting for a place in an envelope, and the caller waiting for its answer.</summary>
-internal sealed class PendingPing(PingRequest request, DateTimeOffset acceptedAt)
+internal sealed class PendingPing(PingRequest request, DateTimeOffset acceptedAt, DateTimeOffset deadline)
 {
     public PingRequest Request { get; } = request;
 
     public DateTimeOffset AcceptedAt { get; } = acceptedAt;
+
+    /// <summary>When the caller is answered 503 if the envelope is not queued by then.</summary>
+    public DateTimeOffset Deadline { get; } = deadline;
 
     public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

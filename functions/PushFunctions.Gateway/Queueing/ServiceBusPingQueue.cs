@@ -73,6 +73,10 @@ public sealed class ServiceBusPingQueue : IPingQueue
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Scheduled sends come with the Service Bus SDK's ScheduledEnqueueTime; this REST sender has no such property.</summary>
+    public Task SendLaterAsync(QueuedEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Scheduled retries need the Service Bus SDK sender.");
+
     /// <summary>One request slot: sends what is waiting, batch after batch, until nothing is.</summary>
     private async Task SendWaitingAsync()
     {

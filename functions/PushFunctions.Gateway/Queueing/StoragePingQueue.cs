@@ -14,12 +14,17 @@ public sealed class StoragePingQueue(QueueClient queue) : IPingQueue
 
     public Task EnsureExistsAsync(CancellationToken cancellationToken) => queue.CreateIfNotExistsAsync(cancellationToken);
 
-    public async Task SendAsync(QueuedEnvelope envelope, CancellationToken cancellationToken)
+    public Task SendAsync(QueuedEnvelope envelope, CancellationToken cancellationToken) => SendAsync(envelope, null, cancellationToken);
+
+    /// <summary>A Storage queue message is invisible for its initial visibility timeout (at most 7 days).</summary>
+    public Task SendLaterAsync(QueuedEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken) => SendAsync(envelope, delay, cancellationToken);
+
+    private async Task SendAsync(QueuedEnvelope envelope, TimeSpan? delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         try
         {
-            await queue.SendMessageAsync(Encoding.UTF8.GetString(envelope.Body.Span), cancellationToken: cancellationToken);
+            await queue.SendMessageAsync(Encoding.UTF8.GetString(envelope.Body.Span), visibilityTimeout: delay, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -5,7 +5,10 @@ using PushFunctions.Azure.Queues;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Testing;
 using PushFunctions.Testing.FunctionsHost;
+using PushFunctions.Azure.Tables;
 using PushFunctions.Testing.Gateway;
+using PushFunctions.Testing.NotificationHubs;
+using PushFunctions.Testing.Storage;
 
 namespace PushFunctions.IntegrationTests.Delivery;
 
@@ -137,6 +140,98 @@ public sealed class FunctionsHostDeliveryTests
     }
 
     /// <summary>The one message the gateway queued, as the bytes the host hands the trigger (base64 undone).</summary>
+    [Fact]
+    public async Task Two_deliveries_of_one_message_at_once_send_each_of_300_devices_once_because_each_send_is_claimed_first()
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        var users = new TableClient(AzuriteEnvironment.ConnectionString, gateway.Settings["Storage:TablePrefix"] + "Users");
+        var user = Assert.Single(await FanoutSeeder.SeedAsync(users, "claims-" + Guid.NewGuid().ToString("N")[..6] + "-", 1, 300, CancellationToken.None));
+        var pingId = await gateway.PingAsync(new("user_id", user), new("message", "once each"));
+        var message = await QueuedMessageAsync(gateway);
+
+        var deliveries = Enumerable.Range(1, 2).Select(async attempt =>
+        {
+            using var response = await FunctionsHostInvocation.PostAsync(gateway.Client, FunctionInvocationEndpoints.StorageQueueFunction,
+                FunctionsHostInvocation.ForStorageQueueMessage(message, FunctionInvocationEndpoints.StorageQueueFunction, attempt));
+            return response.StatusCode;
+        });
+        Assert.All(await Task.WhenAll(deliveries), status => Assert.Equal(HttpStatusCode.OK, status));
+
+        // The delivery that lost devices to the other's claims retries them later; here the other recorded them all.
+        var sent = gateway.LogChannel.Sent.Where(s => s.UserId == user).ToList();
+        Assert.Equal(300, sent.Count);
+        Assert.Equal(300, sent.Select(s => s.ClientId).Distinct().Count());
+        var status = await gateway.WaitForPingAsync(pingId, "done", "delivering");
+        Assert.Equal(300, status.GetProperty("counts").GetProperty("sent").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_delivery_left_waiting_by_an_unavailable_channel_is_sent_again_with_its_backoff_and_attempt_count_and_answered_200()
+    {
+        await using var hub = await LocalNotificationHub.StartAsync("push-hub");
+        await using var gateway = await GatewayHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["NotificationHubs:ConnectionString"] = hub.ConnectionString,
+                ["NotificationHubs:HubName"] = "push-hub",
+                ["NotificationHubs:MaxRetries"] = "0",
+                ["PushQueue:RetryBaseDelay"] = "00:00:04",
+            },
+            asFunctionsCustomHandler: true);
+        var user = "erin-" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.CreateUserAsync(user);
+        await gateway.RegisterDeviceAsync(user, new Dictionary<string, string> { ["device_type"] = "APPLE", ["device_pin"] = "erin-pin" });
+        var pingId = await gateway.PingAsync(new("user_id", user), new("message", "later"));
+        var message = await QueuedMessageAsync(gateway);
+        hub.AnswerForRoute(HubRoute.DirectSend, 503);
+
+        using var first = await FunctionsHostInvocation.PostAsync(gateway.Client, FunctionInvocationEndpoints.StorageQueueFunction,
+            FunctionsHostInvocation.ForStorageQueueMessage(message, FunctionInvocationEndpoints.StorageQueueFunction, 1));
+
+        // Answered 200, so the host completes the original: the retry is the gateway's own, a message sent with a delay.
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var result = JsonDocument.Parse(await first.Content.ReadAsStringAsync()))
+        {
+            Assert.Contains("sent again, to be delivered in", Assert.Single(result.RootElement.GetProperty("Logs").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        }
+
+        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        Assert.Single((await queue.PeekMessagesAsync(32)).Value);
+        Assert.Equal(2, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        var retry = await RetriedMessageAsync(queue, message);
+        using (var envelope = JsonDocument.Parse(retry))
+        {
+            Assert.Equal(1, envelope.RootElement.GetProperty("attempts_before").GetInt32());
+        }
+
+        hub.StopAnswering(HubRoute.DirectSend);
+        using var second = await FunctionsHostInvocation.PostAsync(gateway.Client, FunctionInvocationEndpoints.StorageQueueFunction,
+            FunctionsHostInvocation.ForStorageQueueMessage(retry, FunctionInvocationEndpoints.StorageQueueFunction, 1));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var status = await gateway.WaitForPingAsync(pingId);
+        Assert.Equal(2, status.GetProperty("attempts").GetInt32());
+        Assert.Single(hub.Received, r => r.Handle == "erin-pin");
+    }
+
+    /// <summary>The message sent for a retry, once its delay has passed and it shows beside the original.</summary>
+    private static async Task<byte[]> RetriedMessageAsync(QueueClient queue, byte[] original)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var bodies = (await queue.PeekMessagesAsync(32)).Value.Select(m => Encoding.UTF8.GetBytes(m.MessageText)).ToList();
+            if (bodies.FirstOrDefault(b => !b.AsSpan().SequenceEqual(original)) is { } retry)
+            {
+                return retry;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"No retry arrived on {queue.Name}.");
+    }
+
     private static async Task<byte[]> QueuedMessageAsync(GatewayHost gateway)
     {
         var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);

@@ -9,6 +9,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Azure.Tables;
 using PushFunctions.Testing.Gateway;
 using PushFunctions.Testing.NotificationHubs;
+using PushFunctions.Testing.Storage;
 
 namespace PushFunctions.LoadGenerator.Fanout;
 

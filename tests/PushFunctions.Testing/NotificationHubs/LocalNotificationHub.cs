@@ -85,6 +85,9 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     public void AnswerForRoute(HubRoute route, int status, TimeSpan? retryAfter = null, int times = int.MaxValue) =>
         _routeAnswers[route] = new ScriptedAnswer(status, retryAfter, times);
 
+    /// <summary>Requests on <paramref name="route"/> are accepted again (the end of an outage).</summary>
+    public void StopAnswering(HubRoute route) => _routeAnswers.TryRemove(route, out _);
+
     /// <summary>A registration a test send reaches when its tags match.</summary>
     public void AddRegistration(string format, string handle, params string[] tags) => _registrations.Add((format, handle, tags));
 

@@ -54,7 +54,7 @@ internal sealed class HubDelivery(
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Fill(chunk, ReasonFor(hub, e));
+                Fill(chunk, ReasonFor(hub, e), StatusFor(e));
                 return;
             }
         }
@@ -89,7 +89,7 @@ internal sealed class HubDelivery(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            outcomes[i] = send.Outcome(OutcomeStatus.Failed, ReasonFor(hub, e));
+            outcomes[i] = send.Outcome(StatusFor(e), ReasonFor(hub, e));
         }
     }
 
@@ -117,13 +117,20 @@ internal sealed class HubDelivery(
         }
     }
 
-    private void Fill(int[] chunk, string reason)
+    private void Fill(int[] chunk, string reason, OutcomeStatus status = OutcomeStatus.Failed)
     {
         foreach (var i in chunk)
         {
-            outcomes[i] = sends[i].Outcome(OutcomeStatus.Failed, reason);
+            outcomes[i] = sends[i].Outcome(status, reason);
         }
     }
+
+    /// <summary>
+    /// No answer, a timeout, throttling or a server error, still so after the client's retries, is an outage of the hub
+    /// or its platform: the device is deferred to the ping's next attempt, not failed.
+    /// </summary>
+    private static OutcomeStatus StatusFor(Exception exception) =>
+        exception is RequestFailedException { Status: 0 or 408 or 429 or >= 500 } ? OutcomeStatus.Deferred : OutcomeStatus.Failed;
 
     /// <summary>A fixed reason for the status; what the hub said goes to the log, under the ping's id.</summary>
     private string ReasonFor(HubSender hub, Exception exception)

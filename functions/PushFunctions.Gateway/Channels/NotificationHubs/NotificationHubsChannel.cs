@@ -13,7 +13,8 @@ namespace PushFunctions.Gateway.Channels.NotificationHubs;
 /// Native pushes (APNs, FCM v1, WNS) through Azure Notification Hubs. A ping's sends are grouped by hub, format and
 /// payload and sent as direct batches of up to 1,000 handles; a hub that refuses batch send (Free tier) gets direct
 /// sends one by one from then on. Throttling and server faults are retried by the client's pipeline (back-off with
-/// jitter, Retry-After honoured); every other answer is final for the device. Credentials rejected by a hub fail that
+/// jitter, Retry-After honoured); still failing after those, the device is deferred to the ping's next attempt (an
+/// outage delays, it does not fail). Every other answer is final for the device. Credentials rejected by a hub fail that
 /// hub's remaining devices of the ping at once, are logged once, and turn /healthz unhealthy (<see cref="ChannelHealth"/>)
 /// until a send to that hub is accepted again.
 /// </summary>

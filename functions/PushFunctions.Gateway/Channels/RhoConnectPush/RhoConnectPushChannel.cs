@@ -10,7 +10,7 @@ namespace PushFunctions.Gateway.Channels.RhoConnectPush;
 /// Sends <c>rhoconnect_push</c> devices their payload through the RPS relay, and maps the relay's answers to outcomes
 /// (spec: payloads.md): 204/200 sent; 400 failed, not retried; 401 the app credentials are wrong, which no retry fixes:
 /// failed, logged once, /healthz unhealthy; 404 the device's token is unknown: its registration is marked invalid;
-/// 5xx and no answer are retried by the client's pipeline, then failed.
+/// 5xx and no answer are retried by the client's pipeline, then deferred to the ping's next attempt.
 /// </summary>
 public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHealth health, ILogger<RhoConnectPushChannel> logger) : PerDeviceChannel(logger)
 {
@@ -33,7 +33,7 @@ public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHeal
         {
             // Azure.Core reports retries exhausted on transport failures as an AggregateException of them.
             LogRelayUnreachable(logger, e, send.Ping.ToString(), send.Target.Client.ClientId);
-            return send.Outcome(OutcomeStatus.Failed, RelayUnreachable);
+            return send.Outcome(OutcomeStatus.Deferred, RelayUnreachable);
         }
 
         using var answer = response;
@@ -53,8 +53,10 @@ public sealed partial class RhoConnectPushChannel(RelayClient relay, ChannelHeal
                 return send.Outcome(OutcomeStatus.Failed, OutcomeReasons.HandleGone);
             case 400:
                 return send.Outcome(OutcomeStatus.Failed, "relay rejected the message (400)");
+            case 408 or 429 or >= 500:
+                return send.Outcome(OutcomeStatus.Deferred, $"relay answered {response.Status} after retries");
             default:
-                return send.Outcome(OutcomeStatus.Failed, $"relay answered {response.Status} after retries");
+                return send.Outcome(OutcomeStatus.Failed, $"relay answered {response.Status}");
         }
     }
 

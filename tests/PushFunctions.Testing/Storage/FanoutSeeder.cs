@@ -3,7 +3,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Azure.Tables;
 using PushFunctions.Core.Registrations;
 
-namespace PushFunctions.LoadGenerator.Fanout;
+namespace PushFunctions.Testing.Storage;
 
 /// <summary>
 /// Writes users and their native devices straight into the Users table in RegistrationStore's layout (partition = user,
