@@ -335,7 +335,6 @@ module gateway 'app/gateway.bicep' = {
     deploymentContainerUrl: '${storageEndpoints.blob}${names.deploymentContainer}'
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     pushQueueName: serviceBus.outputs.queueName
-    pushQueueMaxDeliveryAttempts: serviceBus.outputs.maxDeliveryCount
     apiTokensSecretUri: keyVault.outputs.secretUris.apiTokens
     sessionSecretUri: keyVault.outputs.secretUris.sessionSecret
     notificationHubsConnectionStringSecretUri: notificationHubs.outputs.connectionStringSecretUri
@@ -391,6 +390,5 @@ output AZURE_STORAGE_QUEUE_ENDPOINT string = storageEndpoints.queue
 output AZURE_STORAGE_TABLE_ENDPOINT string = storageEndpoints.table
 output SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output SERVICEBUS_QUEUE_NAME string = serviceBus.outputs.queueName
-output SERVICEBUS_MAX_DELIVERY_COUNT int = serviceBus.outputs.maxDeliveryCount
 output RPS_APP_NAME string = rpsAppName
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = applicationInsights.outputs.connectionString

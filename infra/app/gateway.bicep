@@ -25,8 +25,6 @@ param maximumInstanceCount int = 100
 
 param serviceBusFullyQualifiedNamespace string
 param pushQueueName string
-@description('The ping queue\'s maxDeliveryCount.')
-param pushQueueMaxDeliveryAttempts int
 
 @description('Versionless Key Vault secret URIs; the app settings refer to them, so no secret value passes through here.')
 param apiTokensSecretUri string
@@ -43,7 +41,6 @@ param relayAppPasswordSecretUri string
 var pushQueueSettings = {
   PushQueue__Transport: 'ServiceBus'
   PushQueue__QueueName: pushQueueName
-  PushQueue__MaxDeliveryAttempts: string(pushQueueMaxDeliveryAttempts)
   ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identityClientId

@@ -8,9 +8,9 @@ param tags object = {}
 @description('Name of the ping queue.')
 param queueName string
 
-// The host abandons a message when the app answers non-2xx; ten tries ride out a Notification Hubs or relay
-// outage of several minutes before the message is dead-lettered and the ping shows as failed. The gateway
-// learns the same number (PushQueue__MaxDeliveryAttempts) to tell the last try from the others.
+// The host abandons a message when the app answers non-2xx, which it does only when it could not send a retry
+// message of its own (the gateway backs off by re-sending the envelope with a scheduled enqueue time and counts
+// its attempts itself, PushQueue__MaxDeliveryAttempts): ten tries of that before the message is dead-lettered.
 var maxDeliveryCount = 10
 
 module namespace 'br/public:avm/res/service-bus/namespace:0.16.1' = {
@@ -52,4 +52,3 @@ output fullyQualifiedNamespace string = split(split(replace(namespace.outputs.se
 
 output name string = namespace.outputs.name
 output queueName string = queueName
-output maxDeliveryCount int = maxDeliveryCount

@@ -38,7 +38,6 @@ umask 077
     setting ServiceBusConnection__fullyQualifiedNamespace "$SERVICEBUS_FULLY_QUALIFIED_NAMESPACE"
     setting PushQueue__Transport "ServiceBus"
     setting PushQueue__QueueName "$SERVICEBUS_QUEUE_NAME"
-    setting PushQueue__MaxDeliveryAttempts "$SERVICEBUS_MAX_DELIVERY_COUNT"
     setting AzureWebJobs.DeliverFromQueue.Disabled "true"
     setting AzureWebJobs.DeadLetteredFromServiceBus.Disabled "false"
     setting RhoConnect__ApiTokens "$RHOCONNECT_API_TOKENS"

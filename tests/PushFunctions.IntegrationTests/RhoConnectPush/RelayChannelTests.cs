@@ -74,7 +74,7 @@ public sealed class RelayChannelTests
     }
 
     [Fact]
-    public async Task Relay_answers_become_outcomes_and_a_stale_token_marks_the_registration_invalid()
+    public async Task Relay_answers_become_outcomes_a_relay_that_stays_down_fails_the_device_on_the_last_attempt_and_a_stale_token_marks_the_registration_invalid()
     {
         var calls = new Dictionary<string, int>();
         await using var scripted = await LoopbackHttpServer.StartAsync(context =>
@@ -96,21 +96,26 @@ public sealed class RelayChannelTests
             };
             return Task.CompletedTask;
         });
-        await using var gateway = await GatewayHost.StartAsync(GatewaySettings(null, scripted.BaseAddress, AppPassword));
+        var settings = GatewaySettings(null, scripted.BaseAddress, AppPassword);
+        settings["PushQueue:MaxDeliveryAttempts"] = "3";
+        await using var gateway = await GatewayHost.StartAsync(settings);
         var (user, tokens) = await RegisterRelayDevicesAsync(gateway, "bad-request", "stale", "flaky", "down");
 
-        var first = await gateway.WaitForPingAsync(await gateway.PingAsync(new("user_id", user), new("message", "one")));
+        var first = await gateway.WaitForPingAsync(await gateway.PingAsync(new("user_id", user), new("message", "one")), "failed");
 
         var outcomes = Outcomes(first, tokens);
         Assert.Equal(("failed", "relay rejected the message (400)"), outcomes["bad-request"]);
         Assert.Equal(("failed", "handle gone"), outcomes["stale"]);
         Assert.Equal(("sent", null), outcomes["flaky"]);
-        Assert.Equal("failed", outcomes["down"].Outcome);
+        // A 500 is retried by the client, then by each of the ping's attempts; the last attempt gives it up.
+        Assert.Equal(("failed", "relay answered 500 after retries"), outcomes["down"]);
+        Assert.Equal("delivery gave up after 3 attempts: 1 device: relay answered 500 after retries", first.GetProperty("error").GetString());
+        Assert.Equal(3, first.GetProperty("attempts").GetInt32());
         Assert.Equal(1, calls["bad-request"]);
         Assert.Equal(1, calls["stale"]);
-        Assert.True(calls["down"] > 1, "a 500 is retried");
+        Assert.True(calls["down"] > 3, "a 500 is retried");
 
-        var second = await gateway.WaitForPingAsync(await gateway.PingAsync(new("user_id", user), new("message", "two")));
+        var second = await gateway.WaitForPingAsync(await gateway.PingAsync(new("user_id", user), new("message", "two")), "failed");
 
         Assert.Equal(("skipped", "registration invalid"), Outcomes(second, tokens)["stale"]);
         Assert.Equal(1, calls["stale"]);

@@ -71,7 +71,7 @@ public sealed class ServiceBusGatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failing_delivery_is_retried_by_the_host_and_marked_failed_only_on_its_last_delivery()
+    public async Task A_failing_delivery_is_retried_and_marked_failed_only_on_its_last_attempt()
     {
         var pingId = await _gateway.PingAsync(new("user_id", "someone"), new("message", "never arrives"));
         var message = Assert.Single(_bus.Messages(_queue));
@@ -84,7 +84,8 @@ public sealed class ServiceBusGatewayTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
         Assert.NotEqual("failed", afterEarly);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, last.StatusCode);
+        // Given up: the gateway keeps the copy in the Storage poison queue and answers 200, so the host completes it.
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
         var status = await _gateway.WaitForPingAsync(pingId, "failed");
         Assert.Contains($"gave up after {MaxDeliveryAttempts} attempts", status.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
