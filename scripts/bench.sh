@@ -12,6 +12,10 @@
 #                              start -> first GET /healthz/live 200 and -> first accepted ping on Azurite, beside
 #                              a bare ASP.NET Core app (one endpoint) published the same way; medians of
 #                              BENCH_COLDSTART_RUNS (9) alternating starts
+#   scripts/bench.sh outage storage|hub [minutes]
+#                              storage (Azurite SIGSTOPped) or Notification Hubs (answering 503) unavailable for
+#                              10 minutes while a ping goes to 30 devices every 10 s: pings refused and how fast,
+#                              pings lost and sends beyond one per device once all have ended (not part of "all")
 #   scripts/bench.sh all       all of the above
 # Loopback only; every load is bounded in time. Results and how to read them: docs/benchmarks.md.
 set -euo pipefail
@@ -137,6 +141,10 @@ bench_relay() {
   pf_stop "${APP_PIDS[relay]}"
 }
 
+bench_outage() {
+  load outage --what "${1:-storage}" --minutes "${2:-10}"
+}
+
 bench_coldstart() {
   local work
   work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-coldstart.XXXXXX")
@@ -191,6 +199,7 @@ case ${1:-} in
   fanout) bench_fanout ;;
   relay) shift; bench_relay "$@" ;;
   coldstart) bench_coldstart ;;
+  outage) shift; bench_outage "$@" ;;
   all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay; azurite_stop; bench_coldstart ;;
   *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -12,9 +12,9 @@ namespace PushFunctions.IntegrationTests.Delivery;
 public sealed class QueueRetryTests
 {
     [Fact]
-    public async Task A_message_that_fails_five_times_lands_in_the_poison_queue_and_the_ping_status_says_it_failed()
+    public async Task A_message_that_fails_on_every_allowed_attempt_lands_in_the_poison_queue_and_the_ping_status_says_it_failed()
     {
-        await using var gateway = await GatewayHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["PushQueue:MaxDeliveryAttempts"] = "5" });
         // A storage fault in the delivery path: the table the fan-out reads is gone.
         await gateway.Services.GetRequiredService<UserStore>().Table.DeleteAsync();
 
