@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +20,6 @@ namespace PushFunctions.Relay;
 /// <summary>Builds the relay's web application; <c>Program</c> runs it, tests start it on a loopback port.</summary>
 public static class RelayApp
 {
-    /// <summary>The storage connection setting the relay shares with the function app.</summary>
-    public const string StorageSetting = "AzureWebJobsStorage";
-
     /// <param name="args">Command line; configuration keys may be given as <c>--Relay:PollTimeout=00:00:05</c>.</param>
     /// <param name="configure">Last-word service overrides (tests replace the time provider or the store).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null)
@@ -37,16 +35,15 @@ public static class RelayApp
         builder.Services.AddSingleton<PollDeadlines>();
         builder.Services.AddSingleton<DeviceDirectory>();
         builder.Services.AddSingleton(provider => new AcceptanceCache(provider.GetRequiredService<TimeProvider>(), settings.Authenticator.CacheDuration));
-        builder.Services.AddSingleton(provider => StorageAccount.FromSettings(
-            name => provider.GetRequiredService<IConfiguration>()[name.Replace("__", ":", StringComparison.Ordinal)],
-            StorageSetting));
+        // The storage connection the relay shares with the function app (AzureWebJobsStorage).
+        builder.Services.AddStorageClients(builder.Configuration);
         builder.Services.AddSingleton<IRelayStore>(provider =>
         {
-            var account = provider.GetRequiredService<StorageAccount>();
+            var tables = provider.GetRequiredService<TableServiceClient>();
             return new TableRelayStore(
-                account.CreateTableClient(settings.TablePrefix + "Instances"),
-                account.CreateTableClient(settings.TablePrefix + "Registrations"),
-                account.CreateTableClient(settings.TablePrefix + "Messages"));
+                tables.GetTableClient(settings.TablePrefix + "Instances"),
+                tables.GetTableClient(settings.TablePrefix + "Registrations"),
+                tables.GetTableClient(settings.TablePrefix + "Messages"));
         });
         AddAuthenticator(builder.Services, settings);
 
@@ -72,7 +69,7 @@ public static class RelayApp
         if (authenticator.Mode == AuthenticatorMode.BuiltIn)
         {
             services.AddSingleton<IDeviceAuthenticator>(provider => new BuiltInDeviceAuthenticator(
-                new UserStore(provider.GetRequiredService<StorageAccount>().CreateTableClient(settings.UsersTable)),
+                new UserStore(provider.GetRequiredService<TableServiceClient>().GetTableClient(settings.UsersTable)),
                 settings.Apps,
                 provider.GetRequiredService<AcceptanceCache>()));
             return;

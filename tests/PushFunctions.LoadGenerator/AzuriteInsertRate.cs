@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using PushFunctions.Azure.Tables;
+using Azure.Data.Tables;
 
 namespace PushFunctions.LoadGenerator;
 

@@ -41,7 +41,7 @@ public sealed class PrivateAzurite : IAsyncDisposable
     {
         var executable = AzuriteEnvironment.AzuriteExecutable;
         var workDirectory = Directory.CreateTempSubdirectory("pushfunctions-private-azurite-").FullName;
-        var ports = FreePorts(3);
+        var ports = LoopbackPorts.Free(3);
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workDirectory,
@@ -130,21 +130,6 @@ public sealed class PrivateAzurite : IAsyncDisposable
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        // All listeners stay open until every port is chosen, so the ports are distinct.
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
         }
     }
 

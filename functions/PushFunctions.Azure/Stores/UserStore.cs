@@ -1,5 +1,5 @@
 using Azure;
-using PushFunctions.Azure.Tables;
+using Azure.Data.Tables;
 using PushFunctions.Core.Users;
 
 namespace PushFunctions.Azure.Stores;
@@ -24,7 +24,7 @@ public sealed class UserStore(TableClient users)
             return null;
         }
 
-        var entity = await users.GetEntityIfExistsAsync(TableKeys.Encode(login), UserRowKey, cancellationToken: cancellationToken);
+        var entity = await users.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(login), UserRowKey, cancellationToken: cancellationToken);
         return entity.HasValue ? new UserRecord(login, entity.Value!.GetString(PasswordHashProperty)) : null;
     }
 
@@ -43,7 +43,7 @@ public sealed class UserStore(TableClient users)
     {
         var logins = new List<string>();
         var filter = TableClient.CreateQueryFilter($"RowKey eq {UserRowKey}");
-        await foreach (var entity in users.QueryAsync(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in users.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
             logins.Add(TableKeys.Decode(entity.PartitionKey));
         }

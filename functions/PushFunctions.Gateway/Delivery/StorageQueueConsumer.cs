@@ -1,6 +1,6 @@
-using System.Text;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Queueing;
 
@@ -27,7 +27,7 @@ public sealed partial class StorageQueueConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        await poisonQueue.CreateIfNotExistsAsync(stoppingToken);
+        await poisonQueue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
         var idle = MinPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -59,7 +59,7 @@ public sealed partial class StorageQueueConsumer(
     {
         try
         {
-            var outcome = await processor.ProcessAsync(Encoding.UTF8.GetBytes(message.MessageText), message.DequeueCount, settings.MaxDeliveryAttempts, cancellationToken);
+            var outcome = await processor.ProcessAsync(message.Body.ToMemory(), message.DequeueCount, settings.MaxDeliveryAttempts, cancellationToken);
             switch (outcome)
             {
                 case EnvelopeOutcome.Completed:
@@ -67,11 +67,11 @@ public sealed partial class StorageQueueConsumer(
                     break;
                 case EnvelopeOutcome.Retry:
                     var delay = TimeSpan.FromTicks(Math.Min(settings.RetryBaseDelay.Ticks << (int)Math.Min(message.DequeueCount - 1, 20), MaxRetryDelay.Ticks));
-                    await queue.Client.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+                    await queue.Client.UpdateMessageAsync(message.MessageId, message.PopReceipt, messageText: null, visibilityTimeout: delay, cancellationToken: cancellationToken);
                     break;
                 default:
                     // Poison first, delete second: a crash in between leaves a copy, never a loss.
-                    await poisonQueue.SendMessageAsync(message.MessageText, cancellationToken: cancellationToken);
+                    await poisonQueue.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
                     await queue.Client.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                     LogPoisoned(logger, message.MessageId, message.DequeueCount);
                     break;

@@ -1,7 +1,10 @@
 using System.Globalization;
+using Azure.Data.Tables;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Configuration;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Gateway.Api;
@@ -25,7 +28,6 @@ namespace PushFunctions.Gateway.Hosting;
 /// </summary>
 public static class GatewayApp
 {
-    public const string StorageConnectionSetting = "AzureWebJobsStorage";
     public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
 
     /// <param name="args">Command-line arguments (e.g. --urls).</param>
@@ -64,26 +66,24 @@ public static class GatewayApp
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         services.AddSingleton(TimeProvider.System);
 
-        // Setting names as the Functions host spells them ("__" nests); configuration spells them with ':'.
-        services.AddSingleton(_ => StorageAccount.FromSettings(name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], StorageConnectionSetting));
+        // Clients from the connection settings the Functions host reads (AzureWebJobsStorage, ServiceBusConnection).
+        services.AddStorageClients(configuration);
+        services.AddServiceBusClient(configuration);
         services.AddSingleton(sp => new UserStore(Table(sp, "Users")));
         services.AddSingleton(sp => new RegistrationStore(Table(sp, "Users"), Table(sp, "ClientIndex")));
-        services.AddSingleton(sp => new PingStatusStore(Table(sp, "Pings")));
+        services.AddSingleton(sp => new PingStatusStore(
+            Table(sp, "Pings"),
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EnvelopeContainer)));
 
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<PushQueueOptions>>().Value;
-            return new StoragePingQueue(sp.GetRequiredService<StorageAccount>().CreateQueueClient(options.QueueName));
-        });
+        services.AddSingleton(sp => new StoragePingQueue(Queue(sp, string.Empty)));
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName));
         services.AddSingleton<IPingQueue>(sp => sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.Transport switch
         {
             PushQueueTransport.StorageQueue => sp.GetRequiredService<StoragePingQueue>(),
-            PushQueueTransport.ServiceBus => ServiceBusPingQueue.FromSettings(
-                name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], sp.GetRequiredService<IOptions<PushQueueOptions>>()),
+            PushQueueTransport.ServiceBus => ActivatorUtilities.CreateInstance<ServiceBusPingQueue>(sp),
             var other => throw new InvalidOperationException($"PushQueue:Transport {other} is not available in this build."),
         });
-        services.AddKeyedSingleton<QueueClient>(StorageQueueConsumer.PoisonQueueKey, (sp, _) =>
-            sp.GetRequiredService<StorageAccount>().CreateQueueClient(sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + "-poison"));
+        services.AddKeyedSingleton(StorageQueueConsumer.PoisonQueueKey, (sp, _) => Queue(sp, "-poison"));
 
         services.AddSingleton<DeliveryWakeup>();
         services.AddSingleton<PingBatcher>();
@@ -110,14 +110,24 @@ public static class GatewayApp
         services.AddSingleton<SessionCookie>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<ChannelHealthCheck>("channels");
 
-        // The in-process consumer reads the Storage queue; with Service Bus only the Functions host's trigger delivers.
+        // Standalone, the app consumes the queue itself with the trigger's semantics; under the host, the trigger does.
         var queueOptions = configuration.GetSection(PushQueueOptions.Section).Get<PushQueueOptions>() ?? new PushQueueOptions();
-        if ((queueOptions.InProcessConsumer ?? !underFunctionsHost) && queueOptions.Transport == PushQueueTransport.StorageQueue)
+        if (queueOptions.InProcessConsumer ?? !underFunctionsHost)
         {
-            services.AddHostedService<StorageQueueConsumer>();
+            if (queueOptions.Transport == PushQueueTransport.ServiceBus)
+            {
+                services.AddHostedService<ServiceBusQueueConsumer>();
+            }
+            else
+            {
+                services.AddHostedService<StorageQueueConsumer>();
+            }
         }
     }
 
-    private static Azure.Tables.TableClient Table(IServiceProvider services, string name) =>
-        services.GetRequiredService<StorageAccount>().CreateTableClient(services.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + name);
+    private static TableClient Table(IServiceProvider services, string name) =>
+        services.GetRequiredService<TableServiceClient>().GetTableClient(services.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + name);
+
+    private static QueueClient Queue(IServiceProvider services, string suffix) =>
+        services.GetRequiredService<QueueServiceClient>().GetQueueClient(services.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + suffix);
 }

@@ -4,7 +4,7 @@ using PushFunctions.Gateway.Queueing;
 namespace PushFunctions.Gateway.Hosting;
 
 /// <summary>
-/// Creates the tables and the queue before the app takes traffic. If storage is down at start-up the app still
+/// Creates the tables, the envelope container and the queue before the app takes traffic. If storage is down at start-up the app still
 /// starts (it answers 503 until storage is back) and creation is retried in the background.
 /// </summary>
 public sealed partial class StorageInitializer(
@@ -58,6 +58,7 @@ public sealed partial class StorageInitializer(
                 users.Table.CreateIfNotExistsAsync(cancellationToken),
                 registrations.IndexTable.CreateIfNotExistsAsync(cancellationToken),
                 pings.Table.CreateIfNotExistsAsync(cancellationToken),
+                pings.Envelopes.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
                 queue.EnsureExistsAsync(cancellationToken));
             return true;
         }
@@ -68,6 +69,6 @@ public sealed partial class StorageInitializer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is not reachable; tables and queue will be created when it is")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is not reachable; tables, container and queue will be created when it is")]
     private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Relay.Devices;
 
 namespace PushFunctions.Relay.Storage;
@@ -37,7 +37,7 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
     public async Task<RelaySnapshot> LoadAsync(CancellationToken cancellationToken = default)
     {
         var storedInstances = new List<StoredInstance>();
-        await foreach (var entity in instances.QueryAsync(cancellationToken: cancellationToken))
+        await foreach (var entity in instances.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
             storedInstances.Add(new StoredInstance(
                 entity.PartitionKey,
@@ -46,7 +46,7 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
         }
 
         var storedRegistrations = new List<Registration>();
-        await foreach (var entity in registrations.QueryAsync(cancellationToken: cancellationToken))
+        await foreach (var entity in registrations.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
             storedRegistrations.Add(new Registration(
                 entity.PartitionKey,
@@ -57,7 +57,7 @@ public sealed class TableRelayStore(TableClient instances, TableClient registrat
 
         var storedMessages = new List<StoredMessage>();
         var watermarks = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var entity in messages.QueryAsync(cancellationToken: cancellationToken))
+        await foreach (var entity in messages.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
             if (entity.RowKey == WatermarkRowKey)
             {

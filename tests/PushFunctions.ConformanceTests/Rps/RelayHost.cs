@@ -27,7 +27,7 @@ internal sealed class RelayHost : IAsyncDisposable
         {
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
-            $"--{RelayApp.StorageSetting}={AzuriteEnvironment.ConnectionString}",
+            $"--{PushFunctions.Azure.Configuration.AzureClientRegistration.StorageConnection}={AzuriteEnvironment.ConnectionString}",
             $"--Relay:Secret={Secret}",
             $"--Relay:TablePrefix={settings.TablePrefix}",
             $"--Relay:PollTimeout={settings.PollTimeout:c}",

@@ -1,0 +1,67 @@
+using Azure.Data.Tables;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PushFunctions.Azure.Configuration;
+
+/// <summary>
+/// The one place the app's Azure clients are built: registered with Microsoft.Extensions.Azure from the connection
+/// settings the Functions host reads (<see cref="FunctionsConnection"/>), for the gateway, the relay and any tool.
+/// Resolve <see cref="TableServiceClient"/>, <see cref="QueueServiceClient"/>, <see cref="BlobServiceClient"/> and
+/// <see cref="ServiceBusClient"/> from the container; each is built on first use, so a connection the app does not
+/// use need not be configured.
+/// </summary>
+public static class AzureClientRegistration
+{
+    /// <summary>The storage connection the Functions host itself uses.</summary>
+    public const string StorageConnection = "AzureWebJobsStorage";
+
+    /// <summary>The Service Bus connection the serviceBusTrigger names (function.json <c>connection</c>).</summary>
+    public const string ServiceBusConnection = "ServiceBusConnection";
+
+    /// <summary>Table, queue and blob clients for one storage account.</summary>
+    public static IServiceCollection AddStorageClients(this IServiceCollection services, IConfiguration configuration, string connectionName = StorageConnection)
+    {
+        var connection = new FunctionsConnection(configuration, connectionName);
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
+                connection.ConnectionString is { } connectionString
+                    ? new TableServiceClient(connectionString, options)
+                    : new TableServiceClient(connection.StorageServiceUri(StorageService.Table), connection.CreateCredential(Factory(provider)), options));
+
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
+                {
+                    // The Functions queue trigger reads message bodies as base64; the in-process consumer must agree.
+                    options.MessageEncoding = QueueMessageEncoding.Base64;
+                    return connection.ConnectionString is { } connectionString
+                        ? new QueueServiceClient(connectionString, options)
+                        : new QueueServiceClient(connection.StorageServiceUri(StorageService.Queue), connection.CreateCredential(Factory(provider)), options);
+                });
+
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
+                connection.ConnectionString is { } connectionString
+                    ? new BlobServiceClient(connectionString, options)
+                    : new BlobServiceClient(connection.StorageServiceUri(StorageService.Blob), connection.CreateCredential(Factory(provider)), options));
+        });
+        return services;
+    }
+
+    /// <summary>One <see cref="ServiceBusClient"/> (one AMQP connection) for the namespace.</summary>
+    public static IServiceCollection AddServiceBusClient(this IServiceCollection services, IConfiguration configuration, string connectionName = ServiceBusConnection)
+    {
+        var connection = new FunctionsConnection(configuration, connectionName);
+        services.AddAzureClients(clients =>
+            clients.AddClient<ServiceBusClient, ServiceBusClientOptions>((options, provider) =>
+                connection.ConnectionString is { } connectionString
+                    ? new ServiceBusClient(connectionString, options)
+                    : new ServiceBusClient(connection.FullyQualifiedNamespace, connection.CreateCredential(Factory(provider)), options)));
+        return services;
+    }
+
+    private static AzureComponentFactory Factory(IServiceProvider provider) => provider.GetRequiredService<AzureComponentFactory>();
+}
