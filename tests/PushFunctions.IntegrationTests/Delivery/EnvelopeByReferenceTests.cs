@@ -44,7 +44,10 @@ public sealed class EnvelopeByReferenceTests
         var blob = await accepting.Services.GetRequiredService<PingStatusStore>().Envelopes.GetBlobClient(envelopeId).DownloadContentAsync();
         Assert.Equal(UserCount, Assert.Single(PingEnvelopeJson.Deserialize(blob.Value.Content.ToMemory().Span).Pings).UserIds.Count);
 
-        await using var delivering = await GatewayHost.StartAsync(reuse: accepting.Settings);
+        // Invisible for as long as the delivery may take: redelivered meanwhile, it would read every partition again.
+        await using var delivering = await GatewayHost.StartAsync(
+            reuse: accepting.Settings,
+            settings: new Dictionary<string, string?> { ["PushQueue:InProcessConsumer"] = "true", ["PushQueue:VisibilityTimeout"] = "00:15:00" });
         var status = await delivering.WaitForPingAsync(pingId, DeliveryDeadline, "done");
 
         Assert.Equal(UserCount, status.GetProperty("users").GetInt32());

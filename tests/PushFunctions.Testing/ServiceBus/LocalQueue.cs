@@ -22,6 +22,7 @@ internal sealed class LocalQueue(string name, LocalServiceBusOptions options, Ti
     private readonly Lock _gate = new();
     private readonly List<QueuedMessage> _active = [];
     private readonly List<QueuedMessage> _deadLetters = [];
+    private readonly List<RecordedMessage> _deadLettered = [];
     private readonly Dictionary<string, DateTimeOffset> _seenMessageIds = new(StringComparer.Ordinal);
     private readonly List<QueueConsumer> _consumers = [];
     private long _sequenceNumber;
@@ -48,6 +49,15 @@ internal sealed class LocalQueue(string name, LocalServiceBusOptions options, Ti
         lock (_gate)
         {
             return _deadLetters.Select(m => m.Snapshot()).ToList();
+        }
+    }
+
+    /// <summary>Every message ever moved to the dead-letter queue, as it was then (a receiver may have removed it since).</summary>
+    public IReadOnlyList<RecordedMessage> DeadLettered()
+    {
+        lock (_gate)
+        {
+            return [.. _deadLettered];
         }
     }
 
@@ -276,9 +286,11 @@ internal sealed class LocalQueue(string name, LocalServiceBusOptions options, Ti
                 messages.Remove(message);
                 return outcome;
             case Rejected rejected when messages == _active:
-                // A Rejected outcome dead-letters; the SDK sends the reason and description in the error's info.
+                // A Rejected outcome dead-letters; the SDK sends the reason and description in the error's info. The
+                // answer carries no error: AmqpReceiver.DisposeMessageAsync takes a Rejected answer with an error as
+                // a failed settlement.
                 MoveToDeadLetters(message, InfoText(rejected.Error, "DeadLetterReason"), InfoText(rejected.Error, "DeadLetterErrorDescription"));
-                return outcome;
+                return AmqpConstants.RejectedOutcome;
             case Modified { UndeliverableHere: true }:
                 // Defer: the gateway never defers, so this namespace does not implement it.
                 return new Rejected { Error = new Error { Condition = AmqpErrorCode.NotImplemented, Description = "Deferral is not implemented." } };
@@ -331,6 +343,7 @@ internal sealed class LocalQueue(string name, LocalServiceBusOptions options, Ti
         message.DeadLetterReason = reason ?? string.Empty;
         message.DeadLetterDescription = description;
         _deadLetters.Add(message);
+        _deadLettered.Add(message.Snapshot());
     }
 
     private static void Unlock(QueuedMessage message) => message.LockToken = null;

@@ -84,12 +84,12 @@ public sealed class LocalServiceBus : IRuntimeProvider, IAsyncDisposable
         new(queues, options ?? new LocalServiceBusOptions(), LoopbackPorts.Free(1)[0]);
 
     /// <summary>
-    /// A connection string carrying a ready-made shared access signature for the namespace instead of the key, as
-    /// issued to a client that must not hold the key; <paramref name="key"/> signs it (default: the right key).
+    /// A connection string carrying a ready-made shared access signature instead of the key, as issued to a client that
+    /// must not hold the key: for the namespace, or only for <paramref name="entity"/>.
     /// </summary>
-    public string ConnectionStringWithSignature(DateTimeOffset expiresOn, string? key = null)
+    public string ConnectionStringWithSignature(DateTimeOffset expiresOn, string? entity = null)
     {
-        var signature = SharedAccessSignature.Create(new Uri("sb://127.0.0.1/"), KeyName, key ?? Key, expiresOn);
+        var signature = SharedAccessSignature.Create(new Uri($"sb://127.0.0.1/{entity}"), KeyName, Key, expiresOn);
         return $"Endpoint=sb://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)};SharedAccessSignature={signature};UseDevelopmentEmulator=true";
     }
 
@@ -98,6 +98,9 @@ public sealed class LocalServiceBus : IRuntimeProvider, IAsyncDisposable
 
     /// <summary>The messages in <paramref name="queue"/>'s dead-letter queue, in the order they arrived there.</summary>
     public IReadOnlyList<RecordedMessage> DeadLetters(string queue) => Queue(queue).DeadLetters();
+
+    /// <summary>Every message ever dead-lettered on <paramref name="queue"/>, as it was then, even if read from the dead-letter queue since.</summary>
+    public IReadOnlyList<RecordedMessage> DeadLettered(string queue) => Queue(queue).DeadLettered();
 
     /// <summary>Sends that reached <paramref name="queue"/> (one per batch), accepted or not.</summary>
     public int Transfers(string queue) => Queue(queue).Transfers;
