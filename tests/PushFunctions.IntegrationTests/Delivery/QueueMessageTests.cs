@@ -10,12 +10,26 @@ using PushFunctions.Testing.Gateway;
 
 namespace PushFunctions.IntegrationTests.Delivery;
 
-public sealed class EnvelopeByReferenceTests
+/// <summary>What the gateway puts on the Storage queue: envelopes the Functions queue trigger can read, small or by reference.</summary>
+public sealed class QueueMessageTests
 {
     private const int UserCount = 10_000;
 
     /// <summary>Azurite reads ten thousand user partitions in tens of seconds, far longer on a busy machine.</summary>
     private static readonly TimeSpan DeliveryDeadline = TimeSpan.FromMinutes(10);
+
+    [Fact]
+    public async Task A_queued_envelope_is_base64_encoded_json_as_the_functions_queue_trigger_reads_it()
+    {
+        await using var gateway = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["PushQueue:InProcessConsumer"] = "false" });
+
+        var pingId = await gateway.PingAsync(new("user_id", "someone"), new("message", "encoded"));
+
+        // Read without decoding: the text on the queue itself.
+        var raw = Assert.Single((await new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName).PeekMessagesAsync(maxMessages: 32)).Value);
+        var envelope = PingEnvelopeJson.Deserialize(Convert.FromBase64String(raw.Body.ToString()));
+        Assert.Equal(pingId, Assert.Single(envelope.Pings).Id);
+    }
 
     [Fact]
     public async Task A_ping_to_10000_users_is_stored_as_a_blob_named_by_its_queue_message_and_every_user_is_delivered()
