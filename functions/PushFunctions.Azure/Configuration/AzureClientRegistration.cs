@@ -23,6 +23,12 @@ public static class AzureClientRegistration
     /// <summary>The Service Bus connection the serviceBusTrigger names (function.json <c>connection</c>).</summary>
     public const string ServiceBusConnection = "ServiceBusConnection";
 
+    /// <summary>
+    /// Retries of a failed storage call, as the table client makes (Azure.Core's default); the queue and blob clients
+    /// default to five. A ping waits on them while storage does not answer, so three bound its wait for a 503.
+    /// </summary>
+    private const int StorageRetries = 3;
+
     /// <summary>Table, queue and blob clients for one storage account.</summary>
     public static IServiceCollection AddStorageClients(this IServiceCollection services, IConfiguration configuration, string connectionName = StorageConnection)
     {
@@ -38,15 +44,19 @@ public static class AzureClientRegistration
                 {
                     // The Functions queue trigger reads message bodies as base64; the in-process consumer must agree.
                     options.MessageEncoding = QueueMessageEncoding.Base64;
+                    options.Retry.MaxRetries = StorageRetries;
                     return connection.ConnectionString is { } connectionString
                         ? new QueueServiceClient(connectionString, options)
                         : new QueueServiceClient(connection.StorageServiceUri(StorageService.Queue), connection.CreateCredential(Factory(provider)), options);
                 });
 
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
-                connection.ConnectionString is { } connectionString
-                    ? new BlobServiceClient(connectionString, options)
-                    : new BlobServiceClient(connection.StorageServiceUri(StorageService.Blob), connection.CreateCredential(Factory(provider)), options));
+                {
+                    options.Retry.MaxRetries = StorageRetries;
+                    return connection.ConnectionString is { } connectionString
+                        ? new BlobServiceClient(connectionString, options)
+                        : new BlobServiceClient(connection.StorageServiceUri(StorageService.Blob), connection.CreateCredential(Factory(provider)), options);
+                });
         });
         return services;
     }
