@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Blobs;
@@ -35,28 +36,36 @@ public static class AzureClientRegistration
         var connection = new FunctionsConnection(configuration, connectionName);
         services.AddAzureClients(clients =>
         {
-            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
-                connection.ConnectionString is { } connectionString
-                    ? new TableServiceClient(connectionString, options)
-                    : new TableServiceClient(connection.StorageServiceUri(StorageService.Table), connection.CreateCredential(Factory(provider)), options));
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) => Build(
+                connection,
+                StorageService.Table,
+                provider,
+                connectionString => new TableServiceClient(connectionString, options),
+                (uri, credential) => new TableServiceClient(uri, credential, options)));
 
             clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
-                {
-                    // The Functions queue trigger reads message bodies as base64; the in-process consumer must agree.
-                    options.MessageEncoding = QueueMessageEncoding.Base64;
-                    options.Retry.MaxRetries = StorageRetries;
-                    return connection.ConnectionString is { } connectionString
-                        ? new QueueServiceClient(connectionString, options)
-                        : new QueueServiceClient(connection.StorageServiceUri(StorageService.Queue), connection.CreateCredential(Factory(provider)), options);
-                });
+            {
+                // The Functions queue trigger reads message bodies as base64; the in-process consumer must agree.
+                options.MessageEncoding = QueueMessageEncoding.Base64;
+                options.Retry.MaxRetries = StorageRetries;
+                return Build(
+                    connection,
+                    StorageService.Queue,
+                    provider,
+                    connectionString => new QueueServiceClient(connectionString, options),
+                    (uri, credential) => new QueueServiceClient(uri, credential, options));
+            });
 
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
-                {
-                    options.Retry.MaxRetries = StorageRetries;
-                    return connection.ConnectionString is { } connectionString
-                        ? new BlobServiceClient(connectionString, options)
-                        : new BlobServiceClient(connection.StorageServiceUri(StorageService.Blob), connection.CreateCredential(Factory(provider)), options);
-                });
+            {
+                options.Retry.MaxRetries = StorageRetries;
+                return Build(
+                    connection,
+                    StorageService.Blob,
+                    provider,
+                    connectionString => new BlobServiceClient(connectionString, options),
+                    (uri, credential) => new BlobServiceClient(uri, credential, options));
+            });
         });
         return services;
     }
@@ -74,4 +83,15 @@ public static class AzureClientRegistration
     }
 
     private static AzureComponentFactory Factory(IServiceProvider provider) => provider.GetRequiredService<AzureComponentFactory>();
+
+    /// <summary>A storage client from the connection string, else for the service's URI with the connection's credential.</summary>
+    private static TClient Build<TClient>(
+        FunctionsConnection connection,
+        StorageService service,
+        IServiceProvider provider,
+        Func<string, TClient> fromConnectionString,
+        Func<Uri, TokenCredential, TClient> fromIdentity) =>
+        connection.ConnectionString is { } connectionString
+            ? fromConnectionString(connectionString)
+            : fromIdentity(connection.StorageServiceUri(service), connection.CreateCredential(Factory(provider)));
 }

@@ -12,7 +12,6 @@ internal sealed class ServiceBusEnvelopeBatch(ServiceBusSender sender, ServiceBu
         {
             MessageId = envelope.Id,
             TimeToLive = timeToLive,
-            ContentType = "application/json",
         });
     }
 

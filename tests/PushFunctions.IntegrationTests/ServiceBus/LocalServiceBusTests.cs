@@ -1,4 +1,6 @@
 using Azure.Messaging.ServiceBus;
+using Microsoft.Azure.Amqp;
+using Microsoft.Azure.Amqp.Framing;
 using PushFunctions.Testing.ServiceBus;
 
 namespace PushFunctions.IntegrationTests.ServiceBus;
@@ -57,7 +59,7 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     [Fact]
     public async Task A_queue_that_does_not_exist_is_reported_as_messaging_entity_not_found()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
+        await using var client = Client();
         var error = await Assert.ThrowsAsync<ServiceBusException>(() => client.CreateSender("no-such-queue").SendMessageAsync(Message("m1")));
 
         Assert.Equal(ServiceBusFailureReason.MessagingEntityNotFound, error.Reason);
@@ -66,7 +68,7 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     [Fact]
     public async Task A_message_without_a_message_id_is_refused()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
+        await using var client = Client();
         var error = await Assert.ThrowsAsync<ServiceBusException>(() => client.CreateSender(_queue).SendMessageAsync(new ServiceBusMessage("no id")));
 
         Assert.Contains("MessageId", error.Message, StringComparison.Ordinal);
@@ -77,7 +79,7 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_is_sized_by_the_links_256_KiB_and_a_larger_message_is_refused()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
+        await using var client = Client();
         var sender = client.CreateSender(_queue);
 
         using var batch = await sender.CreateMessageBatchAsync();
@@ -89,9 +91,24 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_namespace_itself_refuses_a_message_over_256_KiB_from_a_client_that_does_not_check()
+    {
+        await using var sender = await RawAmqpSender.ConnectAsync(_bus, _queue);
+
+        var small = await sender.SendAsync(RawMessage("small", 1024));
+        var tooLarge = await Record.ExceptionAsync(() => sender.SendAsync(RawMessage("too-large", (256 * 1024) + 1)));
+
+        Assert.Equal((ulong)LocalServiceBus.MaxMessageSizeInBytes, sender.MaxMessageSize);
+        Assert.IsType<Accepted>(small);
+        // The namespace detaches the link with the AMQP error; the pending send ends with it.
+        Assert.Equal(AmqpErrorCode.MessageSizeExceeded, Assert.IsType<AmqpException>(tooLarge?.InnerException).Error.Condition);
+        Assert.Equal(["small"], _bus.Messages(_queue).Select(m => m.MessageId));
+    }
+
+    [Fact]
     public async Task A_batch_arrives_in_one_send_and_a_message_id_seen_before_is_dropped()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
+        await using var client = Client();
         var sender = client.CreateSender(_queue);
         await sender.SendMessageAsync(Message("first"));
 
@@ -107,9 +124,8 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     [Fact]
     public async Task An_abandoned_message_is_delivered_again_with_one_more_delivery_and_completing_it_removes_it()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
-        await client.CreateSender(_queue).SendMessageAsync(Message("m1"));
-        var receiver = client.CreateReceiver(_queue);
+        await using var client = Client();
+        var receiver = await OneMessageWaitingAsync(client);
 
         var first = await ReceiveAsync(receiver);
         await receiver.AbandonMessageAsync(first);
@@ -124,9 +140,8 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     [Fact]
     public async Task A_dead_lettered_message_keeps_its_reason_and_description_in_the_dead_letter_queue()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
-        await client.CreateSender(_queue).SendMessageAsync(Message("m1"));
-        var receiver = client.CreateReceiver(_queue);
+        await using var client = Client();
+        var receiver = await OneMessageWaitingAsync(client);
 
         await receiver.DeadLetterMessageAsync(await ReceiveAsync(receiver), "SomeReason", "what went wrong");
         var deadLetter = await ReceiveAsync(client.CreateReceiver(_queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }));
@@ -138,9 +153,8 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     [Fact]
     public async Task Abandoning_the_last_allowed_delivery_dead_letters_the_message_as_max_delivery_count_exceeded()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
-        await client.CreateSender(_queue).SendMessageAsync(Message("m1"));
-        var receiver = client.CreateReceiver(_queue);
+        await using var client = Client();
+        var receiver = await OneMessageWaitingAsync(client);
 
         for (var delivery = 1; delivery <= 3; delivery++)
         {
@@ -154,9 +168,8 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     [Fact]
     public async Task A_renewed_lock_lasts_longer_and_an_expired_one_is_lost_and_its_message_delivered_again()
     {
-        await using var client = new ServiceBusClient(_bus.ConnectionString, FewRetries());
-        await client.CreateSender(_queue).SendMessageAsync(Message("m1"));
-        var receiver = client.CreateReceiver(_queue);
+        await using var client = Client();
+        var receiver = await OneMessageWaitingAsync(client);
         var first = await ReceiveAsync(receiver);
 
         var lockedUntil = first.LockedUntil;
@@ -172,6 +185,22 @@ public sealed class LocalServiceBusTests : IAsyncLifetime
     }
 
     private static ServiceBusMessage Message(string id) => new(id) { MessageId = id };
+
+    private static AmqpMessage RawMessage(string id, int bodyBytes)
+    {
+        var message = AmqpMessage.Create(new Data { Value = new ArraySegment<byte>(new byte[bodyBytes]) });
+        message.Properties.MessageId = id;
+        return message;
+    }
+
+    private ServiceBusClient Client() => new(_bus.ConnectionString, FewRetries());
+
+    /// <summary>Sends message "m1" and returns a peek-lock receiver for the queue it waits on.</summary>
+    private async Task<ServiceBusReceiver> OneMessageWaitingAsync(ServiceBusClient client)
+    {
+        await client.CreateSender(_queue).SendMessageAsync(Message("m1"));
+        return client.CreateReceiver(_queue);
+    }
 
     private static ServiceBusClientOptions FewRetries() =>
         new() { RetryOptions = new ServiceBusRetryOptions { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(50), TryTimeout = TimeSpan.FromSeconds(20) } };

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Framing;
-using Microsoft.Azure.Amqp.Sasl;
 using Microsoft.Azure.Amqp.Transport;
 using PushFunctions.Azure.NotificationHubs;
 
@@ -22,8 +21,9 @@ namespace PushFunctions.Testing.ServiceBus;
 /// amqp:unauthorized-access;</item>
 /// <item>the entity exists (else amqp:not-found, which the SDK reports as MessagingEntityNotFound);</item>
 /// <item>max-message-size 256 KiB on every link a client sends on: the SDK sizes CreateMessageBatchAsync by it
-/// (AmqpSender.CreateLinkAndEnsureSenderStateAsync reads link.Settings.MaxMessageSize), and a larger transfer is
-/// rejected with amqp:link:message-size-exceeded;</item>
+/// (AmqpSender.CreateLinkAndEnsureSenderStateAsync reads link.Settings.MaxMessageSize), and the receiving link detaches
+/// with amqp:link:message-size-exceeded when a larger transfer arrives (Microsoft.Azure.Amqp's ReceivingAmqpLink
+/// enforces the size it announced);</item>
 /// <item>queues with MessageId required, duplicate detection, peek-lock receive, complete, abandon, dead-letter, lock
 /// renewal and the broker's own dead-lettering (<see cref="LocalQueue"/>, <see cref="ManagementNode"/>).</item>
 /// </list>
@@ -54,14 +54,8 @@ public sealed class LocalServiceBus : IRuntimeProvider, IAsyncDisposable
         _managementNodes = _queues.ToDictionary(q => q.Key, q => new ManagementNode(q.Value));
         _cbs = new ClaimsBasedSecurityNode(KeyName, Key, TimeProvider.System);
 
-        var sasl = new SaslTransportProvider();
-        sasl.Versions.Add(new AmqpVersion(new Version(1, 0, 0, 0)));
-        sasl.AddHandler(new SaslAnonymousHandler("MSSBCBS"));
-        var amqp = new AmqpTransportProvider();
-        amqp.Versions.Add(new AmqpVersion(new Version(1, 0, 0, 0)));
-        _settings = new AmqpSettings { RuntimeProvider = this };
-        _settings.TransportProviders.Add(sasl);
-        _settings.TransportProviders.Add(amqp);
+        _settings = ServiceBusAmqpSettings.Create();
+        _settings.RuntimeProvider = this;
 
         _listener = new AmqpTransportListener([new TcpTransportSettings { Host = "127.0.0.1", Port = port }.CreateListener()], _settings);
         _listener.Listen(OnAcceptTransport);
@@ -87,11 +81,12 @@ public sealed class LocalServiceBus : IRuntimeProvider, IAsyncDisposable
     /// A connection string carrying a ready-made shared access signature instead of the key, as issued to a client that
     /// must not hold the key: for the namespace, or only for <paramref name="entity"/>.
     /// </summary>
-    public string ConnectionStringWithSignature(DateTimeOffset expiresOn, string? entity = null)
-    {
-        var signature = SharedAccessSignature.Create(new Uri($"sb://127.0.0.1/{entity}"), KeyName, Key, expiresOn);
-        return $"Endpoint=sb://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)};SharedAccessSignature={signature};UseDevelopmentEmulator=true";
-    }
+    public string ConnectionStringWithSignature(DateTimeOffset expiresOn, string? entity = null) =>
+        $"Endpoint=sb://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)};SharedAccessSignature={CreateSasToken(expiresOn, entity)};UseDevelopmentEmulator=true";
+
+    /// <summary>A shared access signature signed with the namespace's key, for the namespace or only for <paramref name="entity"/>.</summary>
+    public string CreateSasToken(DateTimeOffset expiresOn, string? entity = null) =>
+        SharedAccessSignature.Create(new Uri($"sb://127.0.0.1/{entity}"), KeyName, Key, expiresOn);
 
     /// <summary>The messages waiting on <paramref name="queue"/> (locked ones included), in order.</summary>
     public IReadOnlyList<RecordedMessage> Messages(string queue) => Queue(queue).Active();
@@ -198,9 +193,7 @@ public sealed class LocalServiceBus : IRuntimeProvider, IAsyncDisposable
     {
         using (transfer)
         {
-            var error = transfer.SerializedMessageSize > MaxMessageSizeInBytes
-                ? new Error { Condition = AmqpErrorCode.MessageSizeExceeded, Description = $"The message is larger than the {MaxMessageSizeInBytes}-byte limit." }
-                : queue.Accept(transfer);
+            var error = queue.Accept(transfer);
             link.DisposeMessage(transfer, error is null ? AmqpConstants.AcceptedOutcome : new Rejected { Error = error }, true, false);
         }
     }
