@@ -1,6 +1,6 @@
-using System.Text;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Hosting;
 using PushFunctions.Gateway.Queueing;
@@ -61,7 +61,7 @@ public sealed partial class StorageQueueConsumer(
     {
         try
         {
-            var body = Encoding.UTF8.GetBytes(message.MessageText);
+            var body = message.Body.ToMemory();
             var outcome = await processor.ProcessAsync(body, message.DequeueCount, settings.MaxDeliveryAttempts, cancellationToken);
             switch (outcome.Kind)
             {
@@ -70,7 +70,7 @@ public sealed partial class StorageQueueConsumer(
                     break;
                 case EnvelopeOutcomeKind.Retry:
                     var delay = TimeSpan.FromTicks(Math.Min(settings.RetryBaseDelay.Ticks << (int)Math.Min(message.DequeueCount - 1, 20), MaxRetryDelay.Ticks));
-                    await queue.Client.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+                    await queue.Client.UpdateMessageAsync(message.MessageId, message.PopReceipt, messageText: null, visibilityTimeout: delay, cancellationToken: cancellationToken);
                     break;
                 default:
                     // Given up, or never an envelope: poison first, delete second, so a crash in between leaves a copy, never a loss.

@@ -8,9 +8,11 @@ using PushFunctions.Gateway.Configuration;
 namespace PushFunctions.Gateway.Queueing;
 
 /// <summary>
-/// Puts accepted pings on the queue in envelopes. While every send slot is busy, arriving pings wait and then
-/// leave together: at low load each ping goes at once, under load envelopes fill up by themselves, and a ping waits
-/// at most about one queue write. A caller is answered only when its envelope is durably queued.
+/// Puts accepted pings on the queue in envelopes: the one place pings are batched. While every send slot is busy,
+/// arriving pings wait and then leave together, in envelopes of up to PushQueue:MaxPingsPerEnvelope pings, as many
+/// envelopes per send as the queue takes (a Service Bus batch): at low load each ping goes at once, under load sends
+/// fill up by themselves, and a ping waits at most about one queue write. A caller is answered only when its envelope
+/// is durably queued.
 /// </summary>
 public sealed partial class PingBatcher : BackgroundService
 {
@@ -23,7 +25,7 @@ public sealed partial class PingBatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<PingBatcher> _logger;
     private readonly SemaphoreSlim _sendSlots;
-    private readonly int _maxPings;
+    private readonly int _maxPingsPerEnvelope;
     private PendingPing? _carried;
 
     public PingBatcher(
@@ -36,7 +38,7 @@ public sealed partial class PingBatcher : BackgroundService
         _time = time;
         _logger = logger;
         _sendSlots = new SemaphoreSlim(options.Value.MaxConcurrentSends);
-        _maxPings = Math.Clamp(options.Value.MaxPingsPerEnvelope, 1, PingId.MaxIndex + 1);
+        _maxPingsPerEnvelope = Math.Clamp(options.Value.MaxPingsPerEnvelope, 1, PingId.MaxIndex + 1);
     }
 
     /// <summary>Returns the ping's id once it is durably queued.</summary>
@@ -72,7 +74,8 @@ public sealed partial class PingBatcher : BackgroundService
         var batch = new List<PendingPing>();
         var bytes = 0;
         var budget = _queue.MaxEnvelopeBytes;
-        while (batch.Count < _maxPings && (_carried is not null || reader.TryRead(out _carried)))
+        var maxPings = _maxPingsPerEnvelope * _queue.MaxEnvelopesPerSend;
+        while (batch.Count < maxPings && (_carried is not null || reader.TryRead(out _carried)))
         {
             var size = _carried!.EstimatedBytes;
             if (batch.Count > 0 && bytes + size > budget)
@@ -100,42 +103,70 @@ public sealed partial class PingBatcher : BackgroundService
         }
     }
 
-    private async Task SendAsync(List<PendingPing> batch)
+    /// <summary>
+    /// Sends the pings' envelopes in as few queue batches as they fit (one, unless an envelope turns out larger than its
+    /// estimate). Each batch succeeds or fails as a whole; its callers learn which.
+    /// </summary>
+    private async Task SendAsync(List<PendingPing> pings)
     {
-        var envelopeId = PingId.NewEnvelopeId();
-        var envelope = new PingEnvelope(
-            envelopeId,
-            batch.Select((p, i) => new Ping(new PingId(envelopeId, i).ToString(), p.Request.UserIds, p.Request.Notification, p.AcceptedAt)).ToList());
+        var envelopes = pings.Chunk(_maxPingsPerEnvelope).Select(chunk => new OutgoingEnvelope(chunk)).ToList();
+        var settled = 0;
         try
         {
-            var body = PingEnvelopeJson.Serialize(envelope);
-            if (body.Length <= _queue.MaxEnvelopeBytes)
+            while (settled < envelopes.Count)
             {
-                await Task.WhenAll(RecordAcceptedAsync(envelope), _queue.SendAsync(new QueuedEnvelope(envelopeId, body), CancellationToken.None));
-            }
-            else
-            {
-                // Too large for one message: the body goes into the envelope's record, which must land before
-                // the message that points at it.
-                await _status.RecordAcceptedAsync(envelope, body, CancellationToken.None);
-                var reference = PingEnvelopeJson.Serialize(new PingEnvelope(envelopeId, [], Stored: true));
-                await _queue.SendAsync(new QueuedEnvelope(envelopeId, reference), CancellationToken.None);
+                using var batch = await _queue.CreateBatchAsync(CancellationToken.None);
+                var next = settled;
+                while (next < envelopes.Count && batch.TryAdd(await MessageOfAsync(envelopes[next])))
+                {
+                    next++;
+                }
+
+                if (next == settled)
+                {
+                    throw new QueueUnavailableException($"Envelope {envelopes[next].Envelope.Id} does not fit an empty batch of the queue.");
+                }
+
+                var sent = envelopes[settled..next];
+                await Task.WhenAll(sent.Where(e => !e.Stored).Select(e => RecordAcceptedAsync(e.Envelope)).Append(batch.SendAsync(CancellationToken.None)));
+                settled = next;
+                _wakeup.Signal();
+                sent.ForEach(e => e.Accept());
             }
         }
         catch (Exception e)
         {
-            LogQueueRefused(_logger, e, envelopeId, batch.Count);
-            await MarkRejectedAsync(envelope);
             var refused = e as QueueUnavailableException ?? new QueueUnavailableException("The ping could not be queued.", e);
-            batch.ForEach(p => p.Completion.TrySetException(refused));
-            return;
+            foreach (var envelope in envelopes[settled..])
+            {
+                LogQueueRefused(_logger, e, envelope.Envelope.Id, envelope.Envelope.Pings.Count);
+                await MarkRejectedAsync(envelope.Envelope);
+                envelope.Refuse(refused);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The envelope's message: the envelope itself, or, when it is too large for one message, a reference to its body,
+    /// which is stored (with its record) before the message that points at it can be sent.
+    /// </summary>
+    private async Task<QueuedEnvelope> MessageOfAsync(OutgoingEnvelope outgoing)
+    {
+        if (outgoing.Message is { } message)
+        {
+            return message;
         }
 
-        _wakeup.Signal();
-        for (var i = 0; i < batch.Count; i++)
+        var envelope = outgoing.Envelope;
+        var body = PingEnvelopeJson.Serialize(envelope);
+        if (body.Length > _queue.MaxEnvelopeBytes)
         {
-            batch[i].Completion.TrySetResult(envelope.Pings[i].Id);
+            await _status.RecordAcceptedAsync(envelope, body, CancellationToken.None);
+            outgoing.Stored = true;
+            body = PingEnvelopeJson.Serialize(new PingEnvelope(envelope.Id, [], Stored: true));
         }
+
+        return outgoing.Message = new QueuedEnvelope(envelope.Id, body);
     }
 
     /// <summary>

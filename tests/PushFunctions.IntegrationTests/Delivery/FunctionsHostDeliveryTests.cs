@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Testing;
 using PushFunctions.Testing.FunctionsHost;
@@ -139,13 +138,13 @@ public sealed class FunctionsHostDeliveryTests
     /// <summary>The one message the gateway queued, as the bytes the host hands the trigger (base64 undone).</summary>
     private static async Task<byte[]> QueuedMessageAsync(GatewayHost gateway)
     {
-        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        var queue = AzuriteEnvironment.Queue(gateway.QueueName);
         for (var i = 0; i < 300; i++)
         {
             var messages = (await queue.PeekMessagesAsync(32)).Value;
             if (messages.Length > 0)
             {
-                return Encoding.UTF8.GetBytes(Assert.Single(messages).MessageText);
+                return Assert.Single(messages).Body.ToArray();
             }
 
             await Task.Delay(100);
@@ -156,10 +155,10 @@ public sealed class FunctionsHostDeliveryTests
 
     private static async Task<IReadOnlyList<byte[]>> PoisonedBodiesAsync(GatewayHost gateway)
     {
-        var poison = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var poison = AzuriteEnvironment.Queue(gateway.QueueName + "-poison");
         try
         {
-            return (await poison.PeekMessagesAsync(32)).Value.Select(m => Convert.FromBase64String(m.MessageText)).ToList();
+            return (await poison.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToArray()).ToList();
         }
         catch (global::Azure.RequestFailedException e) when (e.Status == 404)
         {
