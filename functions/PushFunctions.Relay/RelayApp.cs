@@ -21,9 +21,6 @@ namespace PushFunctions.Relay;
 /// <summary>Builds the relay's web application; <c>Program</c> runs it, tests start it on a loopback port.</summary>
 public static class RelayApp
 {
-    /// <summary>The storage connection setting the relay shares with the function app.</summary>
-    public const string StorageSetting = "AzureWebJobsStorage";
-
     /// <param name="args">Command line; configuration keys may be given as <c>--Relay:PollTimeout=00:00:05</c>.</param>
     /// <param name="configure">Last-word service overrides (tests replace the time provider or the store).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null)
@@ -40,10 +37,8 @@ public static class RelayApp
         builder.Services.AddSingleton<DeviceDirectory>();
         builder.Services.AddSingleton<DroppedMessages>();
         builder.Services.AddSingleton(provider => new AcceptanceCache(provider.GetRequiredService<TimeProvider>(), settings.Authenticator.CacheDuration));
-        builder.Services.AddSingleton(provider => RelayStorage.CreateTableServiceClient(
-            name => provider.GetRequiredService<IConfiguration>()[name.Replace("__", ":", StringComparison.Ordinal)],
-            StorageSetting,
-            TableOptions()));
+        // The storage connection the relay shares with the function app (AzureWebJobsStorage), in any form the host reads.
+        builder.Services.AddStorageClients(builder.Configuration, configureTables: ConfigureTables);
         builder.Services.AddSingleton(provider => new TableRelayStore(
             provider.GetRequiredService<TableServiceClient>(), settings.TablePrefix, provider.GetRequiredService<ILogger<TableRelayStore>>()));
         builder.Services.AddSingleton<IRelayStore>(provider => provider.GetRequiredService<TableRelayStore>());
@@ -72,14 +67,12 @@ public static class RelayApp
     /// Storage calls give up within a minute rather than Azure.Core's default of several: a message's 204 waits for its
     /// write, and a backend is better answered 503 (and retries) than left hanging.
     /// </summary>
-    private static TableClientOptions TableOptions()
+    private static void ConfigureTables(TableClientOptions options)
     {
-        var options = new TableClientOptions();
         options.Retry.MaxRetries = 2;
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(20);
-        return options;
     }
 
     private static void AddAuthenticator(IServiceCollection services, RelayOptions settings)
@@ -89,9 +82,7 @@ public static class RelayApp
         {
             // The gateway's own Users table and store, reached the way the gateway reaches it.
             services.AddSingleton<IDeviceAuthenticator>(provider => new BuiltInDeviceAuthenticator(
-                new UserStore(StorageAccount.FromSettings(
-                    name => provider.GetRequiredService<IConfiguration>()[name.Replace("__", ":", StringComparison.Ordinal)],
-                    StorageSetting).CreateTableClient(settings.UsersTable)),
+                new UserStore(provider.GetRequiredService<TableServiceClient>().GetTableClient(settings.UsersTable)),
                 settings.Apps,
                 provider.GetRequiredService<AcceptanceCache>()));
             return;

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Runtime;
 using System.Text.Json;
+using Azure.Data.Tables;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Core.Users;
 
 namespace PushFunctions.LoadGenerator;

@@ -1,3 +1,5 @@
+using Azure.Storage.Queues;
+
 namespace PushFunctions.Testing;
 
 /// <summary>
@@ -14,6 +16,10 @@ public static class AzuriteEnvironment
 
     /// <summary>The azurite executable, for tests that start and stop a private instance.</summary>
     public static string AzuriteExecutable => Require(ExecutableVariable);
+
+    /// <summary>A queue as the gateway and the Functions queue trigger read it: base64 message bodies.</summary>
+    public static QueueClient Queue(string name) =>
+        new(ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     /// <summary>A table name no other test uses: letters and digits only, at most 63 characters.</summary>
     public static string NewTableName(string prefix)

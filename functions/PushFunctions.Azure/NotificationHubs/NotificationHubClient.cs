@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using System.Xml.Linq;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -9,8 +7,8 @@ namespace PushFunctions.Azure.NotificationHubs;
 
 /// <summary>
 /// One notification hub, over the Notification Hubs REST API on an Azure.Core pipeline: direct send to one device
-/// handle, direct batch send to up to 1,000 handles, and test send. Names follow Microsoft.Azure.NotificationHubs so
-/// callers can move to the SDK unchanged. Failures are <see cref="RequestFailedException"/>s carrying the status.
+/// handle and direct batch send to up to 1,000 handles, the two sends the gateway makes (Microsoft.Azure.NotificationHubs
+/// cannot be installed here). Names follow that SDK so callers can move to it unchanged. Failures are <see cref="RequestFailedException"/>s carrying the status.
 /// </summary>
 public class NotificationHubClient
 {
@@ -22,7 +20,6 @@ public class NotificationHubClient
 
     private const string FormatHeader = "ServiceBusNotification-Format";
     private const string DeviceHandleHeader = "ServiceBusNotification-DeviceHandle";
-    private const string TagsHeader = "ServiceBusNotification-Tags";
     private const string JsonContentType = "application/json;charset=utf-8";
 
     private readonly HttpPipeline _pipeline;
@@ -37,22 +34,20 @@ public class NotificationHubClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hubName);
         HubName = hubName;
-        HubUri = new Uri(connection.Endpoint, Uri.EscapeDataString(hubName));
-        _messagesUri = new Uri(HubUri.AbsoluteUri + "/messages/");
+        // SAS tokens are signed for the hub's address.
+        var hubUri = new Uri(connection.Endpoint, Uri.EscapeDataString(hubName));
+        _messagesUri = new Uri(hubUri.AbsoluteUri + "/messages/");
         var pipelineOptions = new HttpPipelineOptions(options)
         {
             ResponseClassifier = NotificationHubResponseClassifier.Instance,
             RequestFailedDetailsParser = NotificationHubErrorDetailsParser.Instance,
         };
         pipelineOptions.PerRetryPolicies.Add(new SharedAccessSignaturePolicy(
-            HubUri, connection.SharedAccessKeyName, connection.SharedAccessKey, options.TokenLifetime, options.TimeProvider));
+            hubUri, connection.SharedAccessKeyName, connection.SharedAccessKey, options.TokenLifetime, options.TimeProvider));
         _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
     }
 
     public string HubName { get; }
-
-    /// <summary>The hub's address, which SAS tokens are signed for.</summary>
-    public Uri HubUri { get; }
 
     /// <summary>Sends a native notification straight to one device handle (no registration needed).</summary>
     /// <param name="format">The ServiceBusNotification-Format: <c>apple</c>, <c>fcmv1</c>, <c>windows</c>, ...</param>
@@ -88,25 +83,6 @@ public class NotificationHubClient
         SetBody(message.Request, contentType, content);
         var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         return Response.FromValue(ReceiptOf(response), response);
-    }
-
-    /// <summary>
-    /// Sends a notification to the registrations matching <paramref name="tagExpression"/> (all when null) as a test
-    /// send: the hub reaches at most 10 devices and answers each one's outcome instead of queueing the send.
-    /// </summary>
-    public virtual async Task<Response<NotificationOutcome>> SendTestNotificationAsync(
-        string format, string body, IReadOnlyDictionary<string, string>? headers, string? tagExpression = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        using var message = CreateSend(format, headers, "test");
-        if (!string.IsNullOrEmpty(tagExpression))
-        {
-            message.Request.Headers.SetValue(TagsHeader, tagExpression);
-        }
-
-        SetBody(message.Request, ContentTypeFor(format, headers), Encoding.UTF8.GetBytes(body));
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return Response.FromValue(ParseOutcome(response), response);
     }
 
     private HttpMessage CreateSend(string format, IReadOnlyDictionary<string, string>? headers, string mode, bool batch = false)
@@ -167,24 +143,5 @@ public class NotificationHubClient
 
         response.Headers.TryGetValue("TrackingId", out var trackingId);
         return new NotificationHubSendReceipt(notificationId, trackingId);
-    }
-
-    private static NotificationOutcome ParseOutcome(Response response)
-    {
-        var root = XElement.Parse(response.Content.ToString());
-        if (root.Name.LocalName != "NotificationOutcome")
-        {
-            throw new RequestFailedException(response.Status, "The hub answered a test send without a NotificationOutcome.");
-        }
-
-        string Text(XElement parent, string name) =>
-            parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value ?? string.Empty;
-        int Count(string name) => int.TryParse(Text(root, name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
-
-        var results = root.Elements().Where(e => e.Name.LocalName == "Results")
-            .SelectMany(e => e.Elements().Where(r => r.Name.LocalName == "RegistrationResult"))
-            .Select(r => new RegistrationResult(Text(r, "ApplicationPlatform"), Text(r, "PnsHandle"), Text(r, "RegistrationId"), Text(r, "Outcome")))
-            .ToList();
-        return new NotificationOutcome(Count("Success"), Count("Failure"), results);
     }
 }

@@ -1,10 +1,15 @@
+using System.Xml;
+using System.Xml.Linq;
 using Azure;
 using Azure.Core;
-using PushFunctions.Azure.ServiceBus;
 
 namespace PushFunctions.Azure.NotificationHubs;
 
-/// <summary>Reads the Service Bus error body Notification Hubs answers with (see <see cref="ServiceBusErrorBody"/>).</summary>
+/// <summary>
+/// Reads the error body Notification Hubs answers with (the Service Bus gateway's):
+/// <c>&lt;Error&gt;&lt;Code&gt;401&lt;/Code&gt;&lt;Detail&gt;...&lt;/Detail&gt;&lt;/Error&gt;</c>. The detail names the failure and carries a
+/// tracking id, never the key. An empty body or other content (a proxy's page, say) leaves the status alone to report.
+/// </summary>
 internal sealed class NotificationHubErrorDetailsParser : RequestFailedDetailsParser
 {
     public static NotificationHubErrorDetailsParser Instance { get; } = new();
@@ -13,7 +18,25 @@ internal sealed class NotificationHubErrorDetailsParser : RequestFailedDetailsPa
     {
         ArgumentNullException.ThrowIfNull(response);
         data = null;
-        error = ServiceBusErrorBody.TryRead(response, out var code, out var detail) ? new ResponseError(code, detail) : null;
+        error = null;
+        if (response.Content is null || response.Content.ToMemory().IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            var root = XElement.Parse(response.Content.ToString());
+            if (root.Name.LocalName == "Error")
+            {
+                error = new ResponseError(root.Element("Code")?.Value, root.Element("Detail")?.Value);
+            }
+        }
+        catch (XmlException)
+        {
+            // Not the service's error body.
+        }
+
         return error is not null;
     }
 }

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Azure;
-using PushFunctions.Azure.Tables;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Core.Pings;
 using PushFunctions.Core.Status;
@@ -10,56 +12,51 @@ using PushFunctions.Core.Status;
 namespace PushFunctions.Azure.Stores;
 
 /// <summary>
-/// The Pings table: one partition per envelope. Row "envelope" records the envelope at accept time (and holds its body
-/// when it was too large for one queue message, which then only names it); row "{index}" is a ping's summary once
-/// delivery starts; rows "{index}|{chunk}" hold its recorded device outcomes (many per row: a ping to 30,000 devices
-/// writes a few hundred rows, in transactions of 100); rows "~{index}|{device key}" are claims on a device's send,
-/// written before the send is made ('~' sorts after every other row key, so no other range of the ping holds them).
+/// The Pings table: one partition per envelope. Row "envelope" records the envelope at accept time; row "{index}" is a
+/// ping's summary once delivery starts; rows "{index}|{chunk}" hold its recorded device outcomes (many per row: a ping
+/// to 30,000 devices writes a few hundred rows, in transactions of 100); rows "~{index}|{device key}" are claims on a
+/// device's send, written before the send is made ('~' sorts after every other row key, so no other range of the ping
+/// holds them). An envelope too large for one queue message is kept as a blob named by its id in the envelopes
+/// container, and the message only names it.
 /// </summary>
-public sealed class PingStatusStore(TableClient pings)
+public sealed class PingStatusStore(TableClient pings, BlobContainerClient envelopes)
 {
     private const string EnvelopeRowKey = "envelope";
     private const string ClaimRowPrefix = "~";
     private const int TransactionLimit = 100;
     // A string property holds at most 64 KiB, i.e. 32 K UTF-16 units: stay inside with room to spare.
     private const int MaxChunkChars = 30_000;
-    // Binary properties hold 64 KiB too.
-    private const int MaxChunkBytes = 60_000;
     // A transaction's body may be 4 MiB; leave room for the multipart framing.
     private const int MaxTransactionBytes = 3 * 1024 * 1024;
-    private const int MaxBodyProperties = 15;
 
     public TableClient Table => pings;
 
+    /// <summary>The blob container of envelopes that travel by reference.</summary>
+    public BlobContainerClient Envelopes => envelopes;
+
     /// <summary>
-    /// Records an envelope as accepted with one entity: the number of pings and their user counts (and the body,
-    /// when it travels by reference). Until delivery writes a ping's own summary row, its status is read from here.
-    /// One entity, not a transaction of one row per ping: a table write per envelope is what keeps the accept path fast.
+    /// Records an envelope as accepted with one entity: the number of pings and their user counts. Until delivery writes
+    /// a ping's own summary row, its status is read from here. One entity, not a transaction of one row per ping: a
+    /// table write per envelope is what keeps the accept path fast. A <paramref name="body"/> is an envelope that
+    /// travels by reference: it is stored first, so a message naming it never arrives before it.
     /// </summary>
     public async Task RecordAcceptedAsync(PingEnvelope envelope, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        if (body is { } bytes)
+        {
+            await envelopes.GetBlobClient(envelope.Id).UploadAsync(
+                new BinaryData(bytes),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+                cancellationToken);
+        }
+
         var entity = new TableEntity(envelope.Id, EnvelopeRowKey)
         {
             ["State"] = nameof(PingState.Queued),
             ["AcceptedAt"] = envelope.Pings.Count > 0 ? envelope.Pings[0].AcceptedAt : DateTimeOffset.UtcNow,
             ["UserCounts"] = string.Join(',', envelope.Pings.Select(p => p.UserIds.Count.ToString(CultureInfo.InvariantCulture))),
         };
-        if (body is { } bytes)
-        {
-            var chunks = bytes.Length == 0 ? 0 : ((bytes.Length - 1) / MaxChunkBytes) + 1;
-            if (chunks > MaxBodyProperties)
-            {
-                throw new ArgumentException("The envelope is too large to store.", nameof(body));
-            }
-
-            for (var c = 0; c < chunks; c++)
-            {
-                var start = c * MaxChunkBytes;
-                entity["Body" + c.ToString(CultureInfo.InvariantCulture)] = bytes.Slice(start, Math.Min(MaxChunkBytes, bytes.Length - start)).ToArray();
-            }
-        }
-
         await pings.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -78,35 +75,28 @@ public sealed class PingStatusStore(TableClient pings)
     public async Task<PingEnvelope> ReadEnvelopeAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         var envelope = PingEnvelopeJson.Deserialize(message.Span);
-        return envelope.Stored
-            ? PingEnvelopeJson.Deserialize(await ReadEnvelopeBodyAsync(envelope.Id, cancellationToken))
-            : envelope;
-    }
+        if (!envelope.Stored)
+        {
+            return envelope;
+        }
 
-    private async Task<byte[]> ReadEnvelopeBodyAsync(string envelopeId, CancellationToken cancellationToken)
-    {
-        var found = await pings.GetEntityIfExistsAsync(envelopeId, EnvelopeRowKey, cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value!.GetBinary("Body0") is null)
+        try
+        {
+            var stored = await envelopes.GetBlobClient(envelope.Id).DownloadContentAsync(cancellationToken);
+            return PingEnvelopeJson.Deserialize(stored.Value.Content.ToMemory().Span);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
         {
             // Past its retention, or never stored: no attempt will ever find it.
             throw new MalformedEnvelopeException("the stored envelope body is gone");
         }
-
-        var entity = found.Value;
-        using var stream = new MemoryStream();
-        for (var c = 0; entity.GetBinary("Body" + c.ToString(CultureInfo.InvariantCulture)) is { } chunk; c++)
-        {
-            stream.Write(chunk);
-        }
-
-        return stream.ToArray();
     }
 
     /// <summary>Marks the ping as being delivered (one more attempt) and returns the outcomes earlier attempts recorded.</summary>
     public async Task<IReadOnlyList<DeviceOutcome>> BeginDeliveryAsync(PingId id, Ping ping, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ping);
-        var summary = await pings.GetEntityIfExistsAsync(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
+        var summary = await pings.GetEntityIfExistsAsync<TableEntity>(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
         var attempts = summary.HasValue ? summary.Value!.GetInt32("Attempts") ?? 0 : 0;
         await pings.UpsertEntityAsync(
             new TableEntity(id.EnvelopeId, SummaryRowKey(id.Index))
@@ -258,7 +248,7 @@ public sealed class PingStatusStore(TableClient pings)
         var prefix = ClaimRowKey(id.Index, string.Empty);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id.EnvelopeId} and RowKey gt {prefix} and RowKey lt {ClaimRowPrefix + SummaryRowKey(id.Index) + "}"}");
         var claims = new Dictionary<string, (ETag, DateTimeOffset)>(StringComparer.Ordinal);
-        await foreach (var row in pings.QueryAsync(filter, select: ["ClaimedUntil"], cancellationToken: cancellationToken))
+        await foreach (var row in pings.QueryAsync<TableEntity>(filter, select: ["ClaimedUntil"], cancellationToken: cancellationToken))
         {
             claims[row.RowKey[prefix.Length..]] = (row.ETag, row.GetDateTimeOffset("ClaimedUntil") ?? DateTimeOffset.MinValue);
         }
@@ -281,14 +271,14 @@ public sealed class PingStatusStore(TableClient pings)
 
     public async Task<PingStatus?> GetAsync(PingId id, CancellationToken cancellationToken = default)
     {
-        var summary = await pings.GetEntityIfExistsAsync(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
+        var summary = await pings.GetEntityIfExistsAsync<TableEntity>(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
         if (summary.HasValue)
         {
             return FromSummary(id, summary.Value!, await ReadOutcomesAsync(id, cancellationToken));
         }
 
         // Not delivered yet: the envelope's record says whether the ping exists.
-        var envelope = await pings.GetEntityIfExistsAsync(id.EnvelopeId, EnvelopeRowKey, ["State", "AcceptedAt", "UserCounts"], cancellationToken);
+        var envelope = await pings.GetEntityIfExistsAsync<TableEntity>(id.EnvelopeId, EnvelopeRowKey, ["State", "AcceptedAt", "UserCounts"], cancellationToken);
         return envelope.HasValue ? FromEnvelope(id, envelope.Value!) : null;
     }
 
@@ -304,7 +294,7 @@ public sealed class PingStatusStore(TableClient pings)
         string[] columns = ["State", "AcceptedAt", "UserCount", "UserCounts", "Attempts", "Error", "Outcomes"];
         var statuses = new List<PingStatus>();
         var partition = new List<TableEntity>();
-        await foreach (var row in pings.QueryAsync(filter, select: columns, cancellationToken: cancellationToken))
+        await foreach (var row in pings.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
             if (partition.Count > 0 && partition[0].PartitionKey != row.PartitionKey)
             {
@@ -394,7 +384,7 @@ public sealed class PingStatusStore(TableClient pings)
         // '}' follows '|' in ordinal order: the range holds exactly the rows with the prefix.
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id.EnvelopeId} and RowKey gt {prefix} and RowKey lt {SummaryRowKey(id.Index) + "}"}");
         var outcomes = new List<DeviceOutcome>();
-        await foreach (var row in pings.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var row in pings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             outcomes.AddRange(OutcomeJson.Deserialize(row.GetString("Outcomes") ?? "[]"));
         }

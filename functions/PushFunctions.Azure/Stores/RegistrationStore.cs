@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Azure;
-using PushFunctions.Azure.Tables;
+using Azure.Data.Tables;
 using PushFunctions.Core.FanOut;
 using PushFunctions.Core.Registrations;
 
@@ -30,7 +30,7 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         var exists = false;
         var clients = new List<ClientRegistration>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}");
-        await foreach (var entity in users.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in users.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (entity.RowKey == UserStore.UserRowKey)
             {
@@ -55,7 +55,7 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             return null;
         }
 
-        var index = await clientIndex.GetEntityIfExistsAsync(clientId, IndexRowKey, cancellationToken: cancellationToken);
+        var index = await clientIndex.GetEntityIfExistsAsync<TableEntity>(clientId, IndexRowKey, cancellationToken: cancellationToken);
         return index.HasValue ? index.Value!.GetString(UserIdProperty) : null;
     }
 
@@ -67,7 +67,7 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             return null;
         }
 
-        var entity = await users.GetEntityIfExistsAsync(TableKeys.Encode(userId), clientId, cancellationToken: cancellationToken);
+        var entity = await users.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(userId), clientId, cancellationToken: cancellationToken);
         return entity.HasValue ? ToRegistration(userId, entity.Value!) : null;
     }
 
@@ -148,7 +148,7 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             return false;
         }
 
-        var existing = await users.GetEntityIfExistsAsync(TableKeys.Encode(userId), clientId, cancellationToken: cancellationToken);
+        var existing = await users.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(userId), clientId, cancellationToken: cancellationToken);
         if (!existing.HasValue)
         {
             return false;

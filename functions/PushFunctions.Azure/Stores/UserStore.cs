@@ -1,5 +1,5 @@
 using Azure;
-using PushFunctions.Azure.Tables;
+using Azure.Data.Tables;
 using PushFunctions.Core.Users;
 
 namespace PushFunctions.Azure.Stores;
@@ -24,7 +24,7 @@ public sealed class UserStore(TableClient users)
             return null;
         }
 
-        var entity = await users.GetEntityIfExistsAsync(TableKeys.Encode(login), UserRowKey, cancellationToken: cancellationToken);
+        var entity = await users.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(login), UserRowKey, cancellationToken: cancellationToken);
         return entity.HasValue ? new UserRecord(login, entity.Value!.GetString(PasswordHashProperty)) : null;
     }
 
@@ -40,7 +40,7 @@ public sealed class UserStore(TableClient users)
         {
             [PasswordHashProperty] = user.PasswordHash,
         };
-        var existing = await users.GetEntityIfExistsAsync(entity.PartitionKey, UserRowKey, cancellationToken: cancellationToken);
+        var existing = await users.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, UserRowKey, cancellationToken: cancellationToken);
         if (existing.HasValue)
         {
             await users.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -55,7 +55,7 @@ public sealed class UserStore(TableClient users)
     {
         var logins = new List<string>();
         var filter = TableClient.CreateQueryFilter($"RowKey eq {UserRowKey}");
-        await foreach (var entity in users.QueryAsync(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in users.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
             logins.Add(TableKeys.Decode(entity.PartitionKey));
         }
@@ -85,7 +85,7 @@ public sealed class UserStore(TableClient users)
         do
         {
             var wanted = pageSize - logins.Count;
-            await foreach (var page in users.QueryAsync(filter, wanted, ["PartitionKey"], cancellationToken).AsPages(token, wanted))
+            await foreach (var page in users.QueryAsync<TableEntity>(filter, wanted, ["PartitionKey"], cancellationToken).AsPages(token, wanted))
             {
                 logins.AddRange(page.Values.Select(entity => TableKeys.Decode(entity.PartitionKey)));
                 token = page.ContinuationToken;

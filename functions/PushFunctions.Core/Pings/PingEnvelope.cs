@@ -3,8 +3,8 @@ namespace PushFunctions.Core.Pings;
 /// <summary>
 /// The unit put on the queue: several pings accepted within a few milliseconds travel together, because the
 /// queue (Azurite locally, Service Bus credits in Azure) is far slower per message than the endpoint is per request.
-/// Each ping keeps its own id, status and idempotent delivery. An envelope too large for one message is stored in
-/// the Pings table and the message carries only its id (<see cref="Stored"/>, no pings).
+/// Each ping keeps its own id, status and idempotent delivery. An envelope too large for one message is stored as a
+/// blob and the message carries only its id (<see cref="Stored"/>, no pings).
 /// <see cref="AttemptsBefore"/> counts the delivery attempts made through earlier messages of the same envelope: a
 /// retry is a new message sent with a delay, whose own delivery count starts again at one.
 /// </summary>

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -49,8 +50,8 @@ public static class ConsoleHosting
         // Antiforgery tokens are protected with Data Protection keys kept in the gateway's storage, shared by every instance.
         services.AddDataProtection().SetApplicationName(DataProtectionApplication);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
-            options.XmlRepository = new TableXmlRepository(() => sp.GetRequiredService<StorageAccount>()
-                .CreateTableClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + "Keys"))));
+            options.XmlRepository = new TableXmlRepository(() => sp.GetRequiredService<TableServiceClient>()
+                .GetTableClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + "Keys"))));
     }
 
     /// <param name="underFunctionsHost">

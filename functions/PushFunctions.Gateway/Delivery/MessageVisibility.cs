@@ -1,4 +1,5 @@
-using PushFunctions.Azure.Queues;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 
 namespace PushFunctions.Gateway.Delivery;
 
@@ -55,7 +56,7 @@ internal sealed partial class MessageVisibility : IAsyncDisposable
             try
             {
                 // Not cancelled by stopping: an update cut off midway would leave the new pop receipt unknown.
-                PopReceipt = (await _queue.UpdateMessageAsync(_messageId, PopReceipt, visibilityTimeout: _timeout, cancellationToken: CancellationToken.None)).Value.PopReceipt;
+                PopReceipt = (await _queue.UpdateMessageAsync(_messageId, PopReceipt, messageText: null, visibilityTimeout: _timeout, cancellationToken: CancellationToken.None)).Value.PopReceipt;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

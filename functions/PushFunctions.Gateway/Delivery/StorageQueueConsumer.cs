@@ -1,6 +1,6 @@
-using System.Text;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Hosting;
 using PushFunctions.Gateway.Queueing;
@@ -76,7 +76,7 @@ public sealed partial class StorageQueueConsumer(
 
     private async Task HandleAsync(QueueMessage message, PushQueueOptions settings, CancellationToken cancellationToken)
     {
-        var body = Encoding.UTF8.GetBytes(message.MessageText);
+        var body = message.Body.ToMemory();
         var visibility = new MessageVisibility(queue.Client, message, settings.VisibilityTimeout, logger);
         EnvelopeOutcome outcome;
         try
@@ -99,7 +99,7 @@ public sealed partial class StorageQueueConsumer(
                     await queue.Client.DeleteMessageAsync(message.MessageId, visibility.PopReceipt, CancellationToken.None);
                     break;
                 case EnvelopeOutcomeKind.Retry:
-                    await queue.Client.UpdateMessageAsync(message.MessageId, visibility.PopReceipt, visibilityTimeout: outcome.RetryDelay, cancellationToken: CancellationToken.None);
+                    await queue.Client.UpdateMessageAsync(message.MessageId, visibility.PopReceipt, messageText: null, visibilityTimeout: outcome.RetryDelay, cancellationToken: CancellationToken.None);
                     break;
                 default:
                     // Given up, or never an envelope: poison first, delete second, so a crash in between leaves a copy, never a loss.
@@ -120,7 +120,7 @@ public sealed partial class StorageQueueConsumer(
     {
         try
         {
-            await queue.Client.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            await queue.Client.UpdateMessageAsync(message.MessageId, popReceipt, messageText: null, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
             LogReleased(logger, message.MessageId);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PushFunctions.Azure.Stores;
 
@@ -10,7 +11,7 @@ public sealed class StorageHealthCheck(PingStatusStore pings) : IHealthCheck
     {
         try
         {
-            await pings.Table.GetEntityIfExistsAsync("health", "probe", cancellationToken: cancellationToken);
+            await pings.Table.GetEntityIfExistsAsync<TableEntity>("health", "probe", cancellationToken: cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,9 +1,12 @@
 using System.Globalization;
+using Azure.Data.Tables;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Configuration;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Gateway.Api;
@@ -28,7 +31,6 @@ namespace PushFunctions.Gateway.Hosting;
 /// </summary>
 public static class GatewayApp
 {
-    public const string StorageConnectionSetting = "AzureWebJobsStorage";
     public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
     private const string LivenessPath = "/healthz/live";
 
@@ -44,9 +46,14 @@ public static class GatewayApp
             ApplicationName = typeof(GatewayApp).Assembly.GetName().Name,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        // Lowest-priority default: fingerprinted static assets are cached as immutable from any output, not only a
-        // publish (a build output would otherwise serve them "no-cache", to pick up edits while running).
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("ReloadStaticAssetsAtRuntime", "false")] });
+        // Lowest-priority defaults: fingerprinted static assets are cached as immutable from any output, not only a
+        // publish (a build output would otherwise serve them "no-cache", to pick up edits while running); the Azure SDK
+        // logs every request and response at Information, which would bury the gateway's own lines (Logging__LogLevel__Azure
+        // brings them back).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("ReloadStaticAssetsAtRuntime", "false"), new("Logging:LogLevel:Azure", "Warning")],
+        });
         var customHandlerPort = builder.Configuration[CustomHandlerPortSetting];
         if (!string.IsNullOrEmpty(customHandlerPort))
         {
@@ -103,28 +110,27 @@ public static class GatewayApp
         // same shutdown timeout, rather than one after the other with whatever time the previous ones left.
         services.Configure<HostOptions>(host => host.ServicesStopConcurrently = true);
 
-        // Setting names as the Functions host spells them ("__" nests); configuration spells them with ':'.
-        services.AddSingleton(_ => StorageAccount.FromSettings(name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], StorageConnectionSetting));
+        // Clients from the connection settings the Functions host reads (AzureWebJobsStorage, ServiceBusConnection).
+        services.AddStorageClients(
+            configuration,
+            // A message the queue client cannot decode would fail every receive of the batch it is in: poison it instead, as the host does.
+            configureQueues: (options, provider) => options.MessageDecodingFailed += args => provider.GetRequiredService<PoisonQueue>().PoisonUndecodableAsync(args));
+        services.AddServiceBusClient(configuration);
         services.AddSingleton(sp => new UserStore(Table(sp, "Users")));
         services.AddSingleton(sp => new RegistrationStore(Table(sp, "Users"), Table(sp, "ClientIndex")));
-        services.AddSingleton(sp => new PingStatusStore(Table(sp, "Pings")));
+        services.AddSingleton(sp => new PingStatusStore(
+            Table(sp, "Pings"),
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EnvelopeContainer)));
 
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<PushQueueOptions>>().Value;
-            return new StoragePingQueue(sp.GetRequiredService<StorageAccount>().CreateQueueClient(options.QueueName));
-        });
+        services.AddSingleton(sp => new StoragePingQueue(Queue(sp, string.Empty)));
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName));
         services.AddSingleton<IPingQueue>(sp => sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.Transport switch
         {
             PushQueueTransport.StorageQueue => sp.GetRequiredService<StoragePingQueue>(),
-            PushQueueTransport.ServiceBus => ServiceBusPingQueue.FromSettings(
-                name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], sp.GetRequiredService<IOptions<PushQueueOptions>>()),
+            PushQueueTransport.ServiceBus => ActivatorUtilities.CreateInstance<ServiceBusPingQueue>(sp),
             var other => throw new InvalidOperationException($"PushQueue:Transport {other} is not available in this build."),
         });
-        services.AddSingleton(sp => new PoisonQueue(
-            sp.GetRequiredService<StorageAccount>().CreateQueueClient(
-                sp.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }),
-            sp.GetRequiredService<ILogger<PoisonQueue>>()));
+        services.AddSingleton(sp => new PoisonQueue(Queue(sp, "-poison"), sp.GetRequiredService<ILogger<PoisonQueue>>()));
 
         services.AddSingleton<DeliveryWakeup>();
         services.AddSingleton<PingBatcher>();
@@ -155,14 +161,24 @@ public static class GatewayApp
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RhoConnectOptions>>((forwarded, rhoConnect) => ClientAddress.Configure(forwarded, rhoConnect.Value.TrustedProxies));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<QueueHealthCheck>("queue").AddCheck<ChannelHealthCheck>("channels");
 
-        // The in-process consumer reads the Storage queue; with Service Bus only the Functions host's trigger delivers.
+        // Standalone, the app consumes the queue itself with the trigger's semantics; under the host, the trigger does.
         var queueOptions = configuration.GetSection(PushQueueOptions.Section).Get<PushQueueOptions>() ?? new PushQueueOptions();
-        if ((queueOptions.InProcessConsumer ?? !underFunctionsHost) && queueOptions.Transport == PushQueueTransport.StorageQueue)
+        if (queueOptions.InProcessConsumer ?? !underFunctionsHost)
         {
-            services.AddHostedService<StorageQueueConsumer>();
+            if (queueOptions.Transport == PushQueueTransport.ServiceBus)
+            {
+                services.AddHostedService<ServiceBusQueueConsumer>();
+            }
+            else
+            {
+                services.AddHostedService<StorageQueueConsumer>();
+            }
         }
     }
 
-    private static Azure.Tables.TableClient Table(IServiceProvider services, string name) =>
-        services.GetRequiredService<StorageAccount>().CreateTableClient(services.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + name);
+    private static TableClient Table(IServiceProvider services, string name) =>
+        services.GetRequiredService<TableServiceClient>().GetTableClient(services.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix + name);
+
+    private static QueueClient Queue(IServiceProvider services, string suffix) =>
+        services.GetRequiredService<QueueServiceClient>().GetQueueClient(services.GetRequiredService<IOptions<PushQueueOptions>>().Value.QueueName + suffix);
 }

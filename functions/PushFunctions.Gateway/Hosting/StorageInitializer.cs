@@ -4,7 +4,7 @@ using PushFunctions.Gateway.Queueing;
 namespace PushFunctions.Gateway.Hosting;
 
 /// <summary>
-/// Creates the tables and the queue once the server listens, not before: a cold start answers its liveness probe (the
+/// Creates the tables, the envelope container and the queue once the server listens, not before: a cold start answers its liveness probe (the
 /// Functions host's readiness check) without first paying for the storage round trips and the HTTP stack's first use
 /// (in Azure, a managed-identity token too). Requests that use storage wait for that first attempt
 /// (<see cref="FirstAttempt"/>, at most 10 s). If storage is down at start-up the app still serves (it answers 503
@@ -88,6 +88,7 @@ public sealed partial class StorageInitializer(
                 users.Table.CreateIfNotExistsAsync(cancellationToken),
                 registrations.IndexTable.CreateIfNotExistsAsync(cancellationToken),
                 pings.Table.CreateIfNotExistsAsync(cancellationToken),
+                pings.Envelopes.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
                 queue.EnsureExistsAsync(cancellationToken));
             _created.TrySetResult();
             return true;
@@ -99,6 +100,6 @@ public sealed partial class StorageInitializer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is not reachable; tables and queue will be created when it is")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is not reachable; tables, container and queue will be created when it is")]
     private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
 }

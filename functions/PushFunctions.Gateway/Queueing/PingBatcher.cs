@@ -8,12 +8,13 @@ using PushFunctions.Gateway.Configuration;
 namespace PushFunctions.Gateway.Queueing;
 
 /// <summary>
-/// Puts accepted pings on the queue in envelopes. While every send slot is busy, arriving pings wait and then
-/// leave together: at low load each ping goes at once, under load envelopes fill up by themselves, and a ping waits
-/// at most about one queue write. A caller is answered 200 only when its envelope is durably queued, and 503 when that
-/// has not happened within PushQueue:AcceptTimeout (a queue that does not answer never leaves callers hanging). On
-/// shutdown new pings are refused at once, the waiting ones still go, and whatever is left when the host's shutdown
-/// timeout ends is answered 503.
+/// Puts accepted pings on the queue in envelopes: the one place pings are batched. While every send slot is busy,
+/// arriving pings wait and then leave together, in envelopes of up to PushQueue:MaxPingsPerEnvelope pings, as many
+/// envelopes per send as the queue takes (a Service Bus batch): at low load each ping goes at once, under load sends
+/// fill up by themselves, and a ping waits at most about one queue write. A caller is answered 200 only when its
+/// envelope is durably queued, and 503 when that has not happened within PushQueue:AcceptTimeout (a queue that does not
+/// answer never leaves callers hanging). On shutdown new pings are refused at once, the waiting ones still go, and
+/// whatever is left when the host's shutdown timeout ends is answered 503.
 /// </summary>
 public sealed partial class PingBatcher : BackgroundService
 {
@@ -32,7 +33,7 @@ public sealed partial class PingBatcher : BackgroundService
     private readonly CancellationTokenSource _abortSends = new();
     private readonly int _maxConcurrentSends;
     private readonly TimeSpan _acceptTimeout;
-    private readonly int _maxPings;
+    private readonly int _maxPingsPerEnvelope;
     private PendingPing? _carried;
 
     public PingBatcher(
@@ -54,7 +55,7 @@ public sealed partial class PingBatcher : BackgroundService
         _maxConcurrentSends = options.Value.MaxConcurrentSends;
         _sendSlots = new SemaphoreSlim(_maxConcurrentSends);
         _acceptTimeout = options.Value.AcceptTimeout;
-        _maxPings = Math.Clamp(options.Value.MaxPingsPerEnvelope, 1, PingId.MaxIndex + 1);
+        _maxPingsPerEnvelope = Math.Clamp(options.Value.MaxPingsPerEnvelope, 1, PingId.MaxIndex + 1);
     }
 
     /// <summary>Returns the ping's id once it is durably queued.</summary>
@@ -160,7 +161,8 @@ public sealed partial class PingBatcher : BackgroundService
         var batch = new List<PendingPing>();
         var bytes = 0;
         var budget = _queue.MaxEnvelopeBytes;
-        while (batch.Count < _maxPings && (_carried is not null || reader.TryRead(out _carried)))
+        var maxPings = _maxPingsPerEnvelope * _queue.MaxEnvelopesPerSend;
+        while (batch.Count < maxPings && (_carried is not null || reader.TryRead(out _carried)))
         {
             if (_carried!.Completion.Task.IsCompleted)
             {
@@ -195,45 +197,74 @@ public sealed partial class PingBatcher : BackgroundService
         }
     }
 
-    private async Task SendAsync(List<PendingPing> batch)
+    /// <summary>
+    /// Sends the pings' envelopes in as few queue batches as they fit (one, unless an envelope turns out larger than its
+    /// estimate). Each batch succeeds or fails as a whole; its callers learn which.
+    /// </summary>
+    private async Task SendAsync(List<PendingPing> pings)
     {
-        var envelopeId = PingId.NewEnvelopeId();
-        var envelope = new PingEnvelope(
-            envelopeId,
-            batch.Select((p, i) => new Ping(new PingId(envelopeId, i).ToString(), p.Request.UserIds, p.Request.Notification, p.AcceptedAt)).ToList());
-        // The write may take until the first caller's deadline; after it, that caller has its 503.
+        var envelopes = pings.Chunk(_maxPingsPerEnvelope).Select(chunk => new OutgoingEnvelope(chunk)).ToList();
+        var settled = 0;
+        // The writes may take until the first caller's deadline; after it, that caller has its 503.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortSends.Token);
-        deadline.CancelAfter(Max(batch.Min(p => p.Deadline) - _time.GetUtcNow(), TimeSpan.Zero));
+        deadline.CancelAfter(Max(pings.Min(p => p.Deadline) - _time.GetUtcNow(), TimeSpan.Zero));
         try
         {
-            var body = PingEnvelopeJson.Serialize(envelope);
-            if (body.Length <= _queue.MaxEnvelopeBytes)
+            while (settled < envelopes.Count)
             {
-                await Task.WhenAll(RecordAcceptedAsync(envelope, deadline.Token), _queue.SendAsync(new QueuedEnvelope(envelopeId, body), deadline.Token));
-            }
-            else
-            {
-                // Too large for one message: the body goes into the envelope's record, which must land before
-                // the message that points at it.
-                await _status.RecordAcceptedAsync(envelope, body, deadline.Token);
-                var reference = PingEnvelopeJson.Serialize(new PingEnvelope(envelopeId, [], Stored: true));
-                await _queue.SendAsync(new QueuedEnvelope(envelopeId, reference), deadline.Token);
+                using var batch = await _queue.CreateBatchAsync(deadline.Token);
+                var next = settled;
+                while (next < envelopes.Count && batch.TryAdd(await MessageOfAsync(envelopes[next], deadline.Token)))
+                {
+                    next++;
+                }
+
+                if (next == settled)
+                {
+                    throw new QueueUnavailableException($"Envelope {envelopes[next].Envelope.Id} does not fit an empty batch of the queue.");
+                }
+
+                var sent = envelopes[settled..next];
+                await Task.WhenAll(sent.Where(e => !e.Stored).Select(e => RecordAcceptedAsync(e.Envelope, deadline.Token)).Append(batch.SendAsync(deadline.Token)));
+                settled = next;
+                _wakeup.Signal();
+                sent.ForEach(e => e.Accept());
             }
         }
         catch (Exception e)
         {
-            LogQueueRefused(_logger, e, envelopeId, batch.Count);
             var refused = e as QueueUnavailableException ?? new QueueUnavailableException("The ping could not be queued.", e);
-            batch.ForEach(p => p.Completion.TrySetException(refused));
-            await MarkRejectedAsync(envelope);
-            return;
+            // Callers first: marking the envelopes rejected may wait for the storage that just failed.
+            envelopes[settled..].ForEach(envelope => envelope.Refuse(refused));
+            foreach (var envelope in envelopes[settled..])
+            {
+                LogQueueRefused(_logger, e, envelope.Envelope.Id, envelope.Envelope.Pings.Count);
+                await MarkRejectedAsync(envelope.Envelope);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The envelope's message: the envelope itself, or, when it is too large for one message, a reference to its body,
+    /// which is stored (with its record) before the message that points at it can be sent.
+    /// </summary>
+    private async Task<QueuedEnvelope> MessageOfAsync(OutgoingEnvelope outgoing, CancellationToken cancellationToken)
+    {
+        if (outgoing.Message is { } message)
+        {
+            return message;
         }
 
-        _wakeup.Signal();
-        for (var i = 0; i < batch.Count; i++)
+        var envelope = outgoing.Envelope;
+        var body = PingEnvelopeJson.Serialize(envelope);
+        if (body.Length > _queue.MaxEnvelopeBytes)
         {
-            batch[i].Completion.TrySetResult(envelope.Pings[i].Id);
+            await _status.RecordAcceptedAsync(envelope, body, cancellationToken);
+            outgoing.Stored = true;
+            body = PingEnvelopeJson.Serialize(new PingEnvelope(envelope.Id, [], Stored: true));
         }
+
+        return outgoing.Message = new QueuedEnvelope(envelope.Id, body);
     }
 
     /// <summary>

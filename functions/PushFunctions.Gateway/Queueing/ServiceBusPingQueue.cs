@@ -1,143 +1,53 @@
+using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
-using PushFunctions.Azure.ServiceBus;
 using PushFunctions.Gateway.Configuration;
 
 namespace PushFunctions.Gateway.Queueing;
 
 /// <summary>
-/// Pings on a Service Bus queue, each envelope one message whose MessageId is the envelope id, so a send retried after
-/// a lost answer is dropped by duplicate detection. Envelopes handed over while earlier requests are in flight leave
-/// together in one batch request, as many as fit its size limit: under load the gateway makes fewer, fuller requests.
+/// Pings on a Service Bus queue through one <see cref="ServiceBusSender"/>. A send is one batch from
+/// <see cref="ServiceBusSender.CreateMessageBatchAsync(CancellationToken)"/>, sized by the link's real limit; each
+/// envelope is one message whose MessageId is the envelope id, so a send retried after a lost answer is dropped by the
+/// queue's duplicate detection, and whose time-to-live bounds how long it may wait.
 /// </summary>
-public sealed class ServiceBusPingQueue : IPingQueue
+public sealed class ServiceBusPingQueue(ServiceBusSender sender, IOptions<PushQueueOptions> options) : IPingQueue
 {
-    public const string ConnectionSetting = "ServiceBusConnection";
+    /// <summary>The Standard tier's limit for one message and for one batch (Premium allows more; the batch knows).</summary>
+    private const int StandardTierMaxMessageBytes = 256 * 1024;
 
-    /// <summary>
-    /// Requests in flight at once. The batcher already hands over up to PushQueue:MaxConcurrentSends envelopes at a
-    /// time; four requests keep the namespace busy while the rest wait to share the next batch.
-    /// </summary>
-    private const int MaxRequestsInFlight = 4;
-
-    /// <summary>Room within a message's limit for the BrokerProperties header and the service's own properties.</summary>
+    /// <summary>Room within the limit for the AMQP encoding of each message's header and properties.</summary>
     private const int PropertiesAllowance = 8 * 1024;
 
-    private readonly ServiceBusSender _sender;
-    private readonly TimeSpan _timeToLive;
-    private readonly Lock _gate = new();
-    private readonly Queue<PendingSend> _waiting = new();
-    private int _requestsInFlight;
+    private readonly TimeSpan _timeToLive = options.Value.TimeToLive;
 
-    public ServiceBusPingQueue(ServiceBusSender sender, IOptions<PushQueueOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(sender);
-        ArgumentNullException.ThrowIfNull(options);
-        _sender = sender;
-        _timeToLive = options.Value.TimeToLive;
-    }
+    public int MaxEnvelopeBytes => StandardTierMaxMessageBytes - PropertiesAllowance;
 
-    /// <summary>An envelope travels alone as one message when it does not fit a batch, so a message's limit bounds it.</summary>
-    public int MaxEnvelopeBytes => ServiceBusClientOptions.StandardTierMaxMessageSizeInBytes - PropertiesAllowance;
-
-    /// <summary>The namespace, from the Functions-style "ServiceBusConnection" settings the trigger reads too.</summary>
-    public static ServiceBusPingQueue FromSettings(Func<string, string?> lookup, IOptions<PushQueueOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var client = ServiceBusConnectionSettings.CreateClient(lookup, ConnectionSetting);
-        return new ServiceBusPingQueue(client.CreateSender(options.Value.QueueName), options);
-    }
+    /// <summary>
+    /// Envelopes of one batch. Bytes fill a batch first for large pings; a 100-ping envelope of ordinary pings is about
+    /// 20 KiB, so ten of them use most of a Standard-tier batch.
+    /// </summary>
+    public int MaxEnvelopesPerSend => 10;
 
     /// <summary>The queue, with its dead-lettering and duplicate detection, is the deployment's (infra/app/servicebus.bicep): the app may only send.</summary>
     public Task EnsureExistsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task SendAsync(QueuedEnvelope envelope, CancellationToken cancellationToken)
+    public async Task<IEnvelopeBatch> CreateBatchAsync(CancellationToken cancellationToken) =>
+        new ServiceBusEnvelopeBatch(sender, await sender.CreateMessageBatchAsync(cancellationToken), _timeToLive);
+
+    /// <summary>
+    /// A retry: a message of its own id (the envelope's would be dropped by duplicate detection, the caller names it)
+    /// scheduled for now + <paramref name="delay"/>, which the queue keeps invisible until then.
+    /// </summary>
+    public Task SendLaterAsync(QueuedEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var pending = new PendingSend(new ServiceBusMessage(new BinaryData(envelope.Body)) { MessageId = envelope.Id, TimeToLive = _timeToLive });
-        bool startRequest;
-        lock (_gate)
-        {
-            _waiting.Enqueue(pending);
-            startRequest = _requestsInFlight < MaxRequestsInFlight;
-            if (startRequest)
+        return sender.SendMessageAsync(
+            new ServiceBusMessage(new BinaryData(envelope.Body))
             {
-                _requestsInFlight++;
-            }
-        }
-
-        if (startRequest)
-        {
-            _ = SendWaitingAsync();
-        }
-
-        return pending.Completion.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>Scheduled sends come with the Service Bus SDK's ScheduledEnqueueTime; this REST sender has no such property.</summary>
-    public Task SendLaterAsync(QueuedEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Scheduled retries need the Service Bus SDK sender.");
-
-    /// <summary>One request slot: sends what is waiting, batch after batch, until nothing is.</summary>
-    private async Task SendWaitingAsync()
-    {
-        while (true)
-        {
-            var batch = await _sender.CreateMessageBatchAsync();
-            List<PendingSend> sends;
-            lock (_gate)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _requestsInFlight--;
-                    return;
-                }
-
-                sends = Take(batch);
-            }
-
-            await SendAsync(sends, batch);
-        }
-    }
-
-    /// <summary>Moves waiting sends into <paramref name="batch"/> while they fit; at least one leaves.</summary>
-    private List<PendingSend> Take(ServiceBusMessageBatch batch)
-    {
-        var sends = new List<PendingSend>();
-        while (_waiting.TryPeek(out var next) && batch.TryAddMessage(next.Message))
-        {
-            sends.Add(_waiting.Dequeue());
-        }
-
-        if (sends.Count == 0)
-        {
-            // Too large for a batch entry (its body escaped into a JSON string): it goes alone, its body as is.
-            sends.Add(_waiting.Dequeue());
-        }
-
-        return sends;
-    }
-
-    private async Task SendAsync(List<PendingSend> sends, ServiceBusMessageBatch batch)
-    {
-        try
-        {
-            if (sends.Count == 1)
-            {
-                await _sender.SendMessageAsync(sends[0].Message, CancellationToken.None);
-            }
-            else
-            {
-                await _sender.SendMessagesAsync(batch, CancellationToken.None);
-            }
-        }
-        catch (Exception e)
-        {
-            // Whatever went wrong, every caller waiting on this request must hear it, or its pings hang.
-            var refused = new QueueUnavailableException("The Service Bus queue did not accept the envelope.", e);
-            sends.ForEach(s => s.Completion.TrySetException(refused));
-            return;
-        }
-
-        sends.ForEach(s => s.Completion.TrySetResult());
+                MessageId = envelope.Id,
+                TimeToLive = _timeToLive,
+                ScheduledEnqueueTime = DateTimeOffset.UtcNow + delay,
+            },
+            cancellationToken);
     }
 }

@@ -1,34 +1,30 @@
-using System.Text;
-using Azure;
-using PushFunctions.Azure.Queues;
+using Azure.Storage.Queues;
 
 namespace PushFunctions.Gateway.Queueing;
 
-/// <summary>Pings on an Azure Storage queue (Azurite locally), base64-encoded as the Functions queue trigger expects.</summary>
+/// <summary>
+/// Pings on an Azure Storage queue (Azurite locally), base64-encoded as the Functions queue trigger expects (the
+/// client's <see cref="QueueClientOptions.MessageEncoding"/>). A queue takes one message per request, so a send carries
+/// one envelope.
+/// </summary>
 public sealed class StoragePingQueue(QueueClient queue) : IPingQueue
 {
     // 64 KiB per message after base64 (4/3), with room for the XML wrapper.
     public int MaxEnvelopeBytes => 47 * 1024;
 
+    public int MaxEnvelopesPerSend => 1;
+
     public QueueClient Client => queue;
 
-    public Task EnsureExistsAsync(CancellationToken cancellationToken) => queue.CreateIfNotExistsAsync(cancellationToken);
+    public Task EnsureExistsAsync(CancellationToken cancellationToken) => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    public Task SendAsync(QueuedEnvelope envelope, CancellationToken cancellationToken) => SendAsync(envelope, null, cancellationToken);
+    public Task<IEnvelopeBatch> CreateBatchAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IEnvelopeBatch>(new StorageEnvelopeBatch(queue, MaxEnvelopeBytes));
 
-    /// <summary>A Storage queue message is invisible for its initial visibility timeout (at most 7 days).</summary>
-    public Task SendLaterAsync(QueuedEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken) => SendAsync(envelope, delay, cancellationToken);
-
-    private async Task SendAsync(QueuedEnvelope envelope, TimeSpan? delay, CancellationToken cancellationToken)
+    /// <summary>A retry: a message invisible for its initial visibility timeout (at most 7 days).</summary>
+    public Task SendLaterAsync(QueuedEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        try
-        {
-            await queue.SendMessageAsync(Encoding.UTF8.GetString(envelope.Body.Span), visibilityTimeout: delay, cancellationToken: cancellationToken);
-        }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new QueueUnavailableException("The ping queue did not accept the envelope.", e);
-        }
+        return queue.SendMessageAsync(new BinaryData(envelope.Body), visibilityTimeout: delay, cancellationToken: cancellationToken);
     }
 }

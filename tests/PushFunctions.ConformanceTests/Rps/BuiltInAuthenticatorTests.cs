@@ -1,6 +1,6 @@
 using System.Net;
+using Azure.Data.Tables;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Core.Users;
 using PushFunctions.Testing;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PushFunctions.Azure.Configuration;
 using PushFunctions.Relay;
 using PushFunctions.Testing;
 
@@ -32,7 +33,7 @@ internal sealed class RelayHost : IAsyncDisposable
         {
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
-            $"--{RelayApp.StorageSetting}={settings.StorageConnectionString}",
+            $"--{AzureClientRegistration.StorageConnection}={settings.StorageConnectionString}",
             $"--Relay:Secret={Secret}",
             $"--Relay:TablePrefix={settings.TablePrefix}",
             $"--Relay:PollTimeout={settings.PollTimeout:c}",

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using PushFunctions.Azure.Queues;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Testing;
 using PushFunctions.Testing.FunctionsHost;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Testing.Gateway;
 using PushFunctions.Testing.NotificationHubs;
 using PushFunctions.Testing.Storage;
@@ -195,7 +195,7 @@ public sealed class FunctionsHostDeliveryTests
             Assert.Contains("sent again, to be delivered in", Assert.Single(result.RootElement.GetProperty("Logs").EnumerateArray()).GetString(), StringComparison.Ordinal);
         }
 
-        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        var queue = AzuriteEnvironment.Queue(gateway.QueueName);
         Assert.Single((await queue.PeekMessagesAsync(32)).Value);
         Assert.Equal(2, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         var retry = await RetriedMessageAsync(queue, message);
@@ -220,7 +220,7 @@ public sealed class FunctionsHostDeliveryTests
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            var bodies = (await queue.PeekMessagesAsync(32)).Value.Select(m => Encoding.UTF8.GetBytes(m.MessageText)).ToList();
+            var bodies = (await queue.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToArray()).ToList();
             if (bodies.FirstOrDefault(b => !b.AsSpan().SequenceEqual(original)) is { } retry)
             {
                 return retry;
@@ -234,13 +234,13 @@ public sealed class FunctionsHostDeliveryTests
 
     private static async Task<byte[]> QueuedMessageAsync(GatewayHost gateway)
     {
-        var queue = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName);
+        var queue = AzuriteEnvironment.Queue(gateway.QueueName);
         for (var i = 0; i < 300; i++)
         {
             var messages = (await queue.PeekMessagesAsync(32)).Value;
             if (messages.Length > 0)
             {
-                return Encoding.UTF8.GetBytes(Assert.Single(messages).MessageText);
+                return Assert.Single(messages).Body.ToArray();
             }
 
             await Task.Delay(100);
@@ -251,10 +251,10 @@ public sealed class FunctionsHostDeliveryTests
 
     private static async Task<IReadOnlyList<byte[]>> PoisonedBodiesAsync(GatewayHost gateway)
     {
-        var poison = new QueueClient(AzuriteEnvironment.ConnectionString, gateway.QueueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var poison = AzuriteEnvironment.Queue(gateway.QueueName + "-poison");
         try
         {
-            return (await poison.PeekMessagesAsync(32)).Value.Select(m => Convert.FromBase64String(m.MessageText)).ToList();
+            return (await poison.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToArray()).ToList();
         }
         catch (global::Azure.RequestFailedException e) when (e.Status == 404)
         {

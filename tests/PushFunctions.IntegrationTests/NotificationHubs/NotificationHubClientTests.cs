@@ -200,22 +200,6 @@ public sealed class NotificationHubClientTests : IAsyncLifetime
         Assert.Contains("at most 1000", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_test_send_answers_each_matching_registrations_outcome()
-    {
-        _hub.AddRegistration("apple", "good-token", "user:alice");
-        _hub.AddRegistration("apple", "gone-token", "user:alice");
-        _hub.AddRegistration("apple", "bob-token", "user:bob");
-        _hub.AnswerForHandle("gone-token", 410);
-
-        var outcome = (await Client().SendTestNotificationAsync("apple", Body, AlertHeaders, "user:alice")).Value;
-
-        Assert.Equal((1, 1), (outcome.Success, outcome.Failure));
-        Assert.Equal(["gone-token", "good-token"], outcome.Results.Select(r => r.PnsHandle).Order());
-        Assert.All(outcome.Results, r => Assert.Equal("apple", r.ApplicationPlatform));
-        Assert.Contains("successfully sent", Assert.Single(outcome.Results, r => r.PnsHandle == "good-token").Outcome, StringComparison.Ordinal);
-    }
-
     private NotificationHubClient Client() => new(_hub.ConnectionString, "hub", FastRetries());
 
     private static NotificationHubClientOptions FastRetries() =>

@@ -3,7 +3,6 @@ using System.Net;
 using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Text.Json;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Testing;
 using PushFunctions.Testing.FunctionsHost;
 using PushFunctions.Testing.Http;
@@ -89,10 +88,10 @@ public sealed class FunctionsPackageTests(PublishedPackage package) : IClassFixt
             ping.Headers.Add("X-RhoConnect-API-TOKEN", "package-token");
             using var accepted = await http.SendAsync(ping);
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-            var queued = (await new QueueClient(AzuriteEnvironment.ConnectionString, queueName).PeekMessagesAsync(1)).Value.Single();
+            var queued = (await AzuriteEnvironment.Queue(queueName).PeekMessagesAsync(1)).Value.Single();
 
             using var queueInvocation = await FunctionsHostInvocation.PostAsync(http, "DeliverFromQueue",
-                FunctionsHostInvocation.ForStorageQueueMessage(Encoding.UTF8.GetBytes(queued.MessageText), "DeliverFromQueue", 1));
+                FunctionsHostInvocation.ForStorageQueueMessage(queued.Body.ToArray(), "DeliverFromQueue", 1));
             using var serviceBusInvocation = await FunctionsHostInvocation.PostAsync(http, "DeliverFromServiceBus", "{}");
 
             Assert.Equal(HttpStatusCode.OK, queueInvocation.StatusCode);

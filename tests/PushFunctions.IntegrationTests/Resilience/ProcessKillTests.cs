@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using PushFunctions.Core.Delivery;
 using PushFunctions.Core.Pings;
 using PushFunctions.Testing;
@@ -57,7 +58,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output)
             sentBeforeKill = hub.Received.Select(r => r.Handle).ToHashSet(StringComparer.Ordinal);
         }
 
-        var status = new PingStatusStore(new TableClient(AzuriteEnvironment.ConnectionString, prefix + "Pings"));
+        var status = new PingStatusStore(
+            new TableClient(AzuriteEnvironment.ConnectionString, prefix + "Pings"), new BlobContainerClient(AzuriteEnvironment.ConnectionString, (prefix + "envelopes").ToLowerInvariant()));
         Assert.True(PingId.TryParse(pingId, out var id));
         var recordedBeforeKill = ((await status.GetAsync(id))?.Devices ?? []).Where(d => d.Status == OutcomeStatus.Sent).Select(d => d.ClientId!).ToHashSet(StringComparer.Ordinal);
         Assert.True(sentBeforeKill.Count < Devices, $"the fan-out had ended before the kill ({sentBeforeKill.Count} sent)");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,9 +11,9 @@ using PushFunctions.Testing.ServiceBus;
 namespace PushFunctions.IntegrationTests.ServiceBus;
 
 /// <summary>
-/// The gateway with PushQueue:Transport=ServiceBus against the local namespace, run as the Functions host's custom
-/// handler, and delivery as the host's serviceBusTrigger invokes it: the recorded message POSTed to
-/// /DeliverFromServiceBus in the host's invocation payload.
+/// The gateway with PushQueue:Transport=ServiceBus sending over AMQP to the local namespace, run as the Functions host's
+/// custom handler, and delivery as the host's serviceBusTrigger invokes it: the queued message POSTed to
+/// /DeliverFromServiceBus in the host's invocation payload (nothing in the process receives from Service Bus under the host).
 /// </summary>
 public sealed class ServiceBusGatewayTests : IAsyncLifetime
 {
@@ -24,14 +25,8 @@ public sealed class ServiceBusGatewayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _queue = "pings-" + Guid.NewGuid().ToString("N")[..8];
-        _bus = await LocalServiceBus.StartAsync([_queue]);
-        _gateway = await GatewayHost.StartAsync(settings: new Dictionary<string, string?>
-        {
-            ["PushQueue:Transport"] = "ServiceBus",
-            ["PushQueue:QueueName"] = _queue,
-            ["PushQueue:MaxDeliveryAttempts"] = MaxDeliveryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["ServiceBusConnection"] = _bus.ConnectionString,
-        }, asFunctionsCustomHandler: true);
+        _bus = LocalServiceBus.Start([_queue]);
+        _gateway = await StartGatewayAsync(_bus.ConnectionString);
     }
 
     public async Task DisposeAsync()
@@ -49,6 +44,19 @@ public sealed class ServiceBusGatewayTests : IAsyncLifetime
         Assert.Equal(pingId.Split('-')[0], message.MessageId);
         Assert.Equal(TimeSpan.FromDays(1), message.TimeToLive);
         Assert.Contains("hello", message.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pings_accepted_together_leave_in_shared_batches_and_each_is_queued_once()
+    {
+        await using var oneSlot = await StartGatewayAsync(_bus.ConnectionString, ("PushQueue:MaxConcurrentSends", "1"), ("PushQueue:MaxPingsPerEnvelope", "10"));
+
+        var pingIds = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => oneSlot.PingAsync(new("user_id", $"user{i}"), new("message", "together"))));
+
+        var messages = _bus.Messages(_queue);
+        Assert.Equal(pingIds.Select(id => id.Split('-')[0]).Distinct().Order(), messages.Select(m => m.MessageId).Order());
+        // One send slot: while a batch is on its way, the pings arriving meanwhile fill the next one.
+        Assert.True(_bus.Transfers(_queue) < messages.Count, $"{_bus.Transfers(_queue)} sends for {messages.Count} envelopes");
     }
 
     [Fact]
@@ -100,6 +108,55 @@ public sealed class ServiceBusGatewayTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task With_a_wrong_key_the_namespace_refuses_the_token_and_the_ping_is_refused_with_503() =>
+        await AssertRefusedAsync(_bus.ConnectionString.Replace(_bus.Key, Convert.ToBase64String(new byte[32]), StringComparison.Ordinal));
+
+    [Fact]
+    public async Task With_an_expired_signature_the_namespace_refuses_the_token_and_the_ping_is_refused_with_503() =>
+        await AssertRefusedAsync(_bus.ConnectionStringWithSignature(DateTimeOffset.UtcNow.AddMinutes(-5)));
+
+    [Fact]
+    public async Task A_valid_signature_without_the_key_is_accepted()
+    {
+        await using var gateway = await StartGatewayAsync(_bus.ConnectionStringWithSignature(DateTimeOffset.UtcNow.AddHours(1)));
+
+        var pingId = await gateway.PingAsync(new("user_id", "someone"), new("message", "signed"));
+
+        Assert.Equal(pingId.Split('-')[0], Assert.Single(_bus.Messages(_queue)).MessageId);
+    }
+
+    /// <summary>A gateway whose token the namespace refuses answers a ping 503, and nothing reaches the queue.</summary>
+    private async Task AssertRefusedAsync(string connectionString)
+    {
+        await using var gateway = await StartGatewayAsync(connectionString);
+
+        using var response = await gateway.SendAuthorizedAsync(HttpMethod.Post, "/rc/v1/users/ping",
+            new FormUrlEncodedContent([new("user_id", "someone"), new("message", "refused")]));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(_bus.RefusedTokens > 0);
+        Assert.Empty(_bus.Messages(_queue));
+    }
+
+    private Task<GatewayHost> StartGatewayAsync(string connectionString, params (string Key, string Value)[] settings)
+    {
+        var effective = new Dictionary<string, string?>
+        {
+            ["PushQueue:Transport"] = "ServiceBus",
+            ["PushQueue:QueueName"] = _queue,
+            ["PushQueue:MaxDeliveryAttempts"] = MaxDeliveryAttempts.ToString(CultureInfo.InvariantCulture),
+            ["ServiceBusConnection"] = connectionString,
+        };
+        foreach (var (key, value) in settings)
+        {
+            effective[key] = value;
+        }
+
+        // Under the Functions host the trigger delivers; nothing in the process receives from Service Bus.
+        return GatewayHost.StartAsync(settings: effective, asFunctionsCustomHandler: true);
     }
 
     private async Task<HttpResponseMessage> InvokeAsync(RecordedMessage message, int deliveryCount) =>

@@ -3,10 +3,11 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using PushFunctions.Azure.NotificationHubs;
-using PushFunctions.Azure.Queues;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Testing.Gateway;
 using PushFunctions.Testing.NotificationHubs;
 using PushFunctions.Testing.Storage;
@@ -158,7 +159,7 @@ public static class FanoutBenchmark
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (userId, token) =>
         {
-            await foreach (var _ in users.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}"), cancellationToken: token))
+            await foreach (var _ in users.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}"), cancellationToken: token))
             {
             }
         });
@@ -209,6 +210,7 @@ public static class FanoutBenchmark
 
         await new QueueClient(connectionString, prefix + "-pings").DeleteIfExistsAsync(CancellationToken.None);
         await new QueueClient(connectionString, prefix + "-pings-poison").DeleteIfExistsAsync(CancellationToken.None);
+        await new BlobContainerClient(connectionString, prefix + "envelopes").DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
     }
 
     private static string Verdict(bool met) => met ? "met" : "MISSED";

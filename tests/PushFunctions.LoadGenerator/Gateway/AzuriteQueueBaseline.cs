@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PushFunctions.Azure.Queues;
+using Azure.Storage.Queues;
 
 namespace PushFunctions.LoadGenerator.Gateway;
 
@@ -11,7 +11,9 @@ public static class AzuriteQueueBaseline
 {
     public static async Task<double> RunAsync(string connectionString, TimeSpan duration, int concurrency)
     {
-        var queue = new QueueClient(connectionString, "baseline-" + Guid.NewGuid().ToString("N")[..12]);
+        // Base64 bodies, as the gateway writes them for the Functions queue trigger.
+        var queue = new QueueClient(
+            connectionString, "baseline-" + Guid.NewGuid().ToString("N")[..12], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateIfNotExistsAsync();
         // About the size of a one-ping envelope.
         var message = "{\"id\":\"" + Guid.NewGuid().ToString("N") + "\",\"pings\":[{\"id\":\"x-0\",\"user_ids\":[\"user1\"],\"notification\":{\"message\":\"Hello user\",\"vibrate\":\"2000\",\"sources\":[\"all\"]}}]}";

@@ -1,7 +1,7 @@
-using System.Text;
-using PushFunctions.Azure.Queues;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 
 namespace PushFunctions.LoadGenerator.Gateway;
 
@@ -10,14 +10,15 @@ public static class QueuedPingCounter
 {
     public static async Task<(long Pings, long Messages)> RunAsync(string connectionString, string queueName, string tablePrefix)
     {
-        var queue = new QueueClient(connectionString, queueName);
-        var status = new PingStatusStore(new TableClient(connectionString, tablePrefix + "Pings"));
+        var queue = new QueueClient(connectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var status = new PingStatusStore(
+            new TableClient(connectionString, tablePrefix + "Pings"), new BlobContainerClient(connectionString, (tablePrefix + "envelopes").ToLowerInvariant()));
         long pings = 0, messages = 0;
         var emptyReads = 0;
         while (emptyReads < 3)
         {
             // Hidden for long enough that no message is counted twice while the queue is drained.
-            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(30))).Value;
+            var batch = (await queue.ReceiveMessagesAsync(maxMessages: 32, visibilityTimeout: TimeSpan.FromMinutes(30))).Value;
             if (batch.Length == 0)
             {
                 emptyReads++;
@@ -27,7 +28,7 @@ public static class QueuedPingCounter
             emptyReads = 0;
             foreach (var message in batch)
             {
-                var envelope = await status.ReadEnvelopeAsync(Encoding.UTF8.GetBytes(message.MessageText));
+                var envelope = await status.ReadEnvelopeAsync(message.Body.ToMemory());
 
                 pings += envelope.Pings.Count;
                 messages++;

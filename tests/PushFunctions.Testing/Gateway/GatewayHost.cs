@@ -133,10 +133,13 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>Polls the ping status until its state is one of <paramref name="states"/>; returns the status document.</summary>
-    public async Task<JsonElement> WaitForPingAsync(string pingId, params string[] states)
+    public Task<JsonElement> WaitForPingAsync(string pingId, params string[] states) => WaitForPingAsync(pingId, TimeSpan.FromSeconds(60), states);
+
+    /// <summary>Polls the ping status for up to <paramref name="timeout"/> until its state is one of <paramref name="states"/>.</summary>
+    public async Task<JsonElement> WaitForPingAsync(string pingId, TimeSpan timeout, params string[] states)
     {
         var wanted = states.Length == 0 ? ["done"] : states;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + timeout;
         string last = "(none)";
         while (DateTime.UtcNow < deadline)
         {
@@ -154,7 +157,7 @@ public sealed class GatewayHost : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"Ping {pingId} did not reach {string.Join("/", wanted)} within 60 s (last state: {last}).");
+        throw new TimeoutException($"Ping {pingId} did not reach {string.Join("/", wanted)} within {timeout.TotalSeconds} s (last state: {last}).");
     }
 
     public async ValueTask DisposeAsync()

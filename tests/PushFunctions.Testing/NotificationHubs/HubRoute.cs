@@ -8,7 +8,4 @@ public enum HubRoute
 
     /// <summary><c>POST {hub}/messages/$batch?direct</c>: multipart body with the notification and up to 1,000 handles.</summary>
     DirectBatchSend,
-
-    /// <summary><c>POST {hub}/messages/?test</c>: a send to registrations answered with each device's outcome.</summary>
-    TestSend,
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using PushFunctions.Testing.Http;
+using PushFunctions.Testing.Security;
 
 namespace PushFunctions.Testing.NotificationHubs;
 
@@ -38,7 +39,6 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ScriptedAnswer> _handleAnswers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<HubRoute, ScriptedAnswer> _routeAnswers = new();
     private readonly ConcurrentDictionary<HubRoute, int> _requests = new();
-    private readonly ConcurrentBag<(string Format, string Handle, string[] Tags)> _registrations = [];
     private LoopbackHttpServer _server = null!;
     private long _nextId;
 
@@ -88,9 +88,6 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     /// <summary>Requests on <paramref name="route"/> are accepted again (the end of an outage).</summary>
     public void StopAnswering(HubRoute route) => _routeAnswers.TryRemove(route, out _);
 
-    /// <summary>A registration a test send reaches when its tags match.</summary>
-    public void AddRegistration(string format, string handle, params string[] tags) => _registrations.Add((format, handle, tags));
-
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
@@ -105,16 +102,10 @@ public sealed class LocalNotificationHub : IAsyncDisposable
 
         var hub = Uri.UnescapeDataString(segments[0]);
         var batch = segments.Length == 3 && segments[2] == "$batch";
-        var route = batch ? HubRoute.DirectBatchSend : request.Query.ContainsKey("direct") ? HubRoute.DirectSend : HubRoute.TestSend;
-        if (!batch && !request.Query.ContainsKey("direct") && !request.Query.ContainsKey("test"))
+        var route = batch ? HubRoute.DirectBatchSend : HubRoute.DirectSend;
+        if (!request.Query.ContainsKey("direct"))
         {
-            await ErrorAsync(context, 400, "Only direct, direct batch and test sends are implemented by the local hub.");
-            return;
-        }
-
-        if (batch && !request.Query.ContainsKey("direct"))
-        {
-            await ErrorAsync(context, 400, "A batch send must be a direct send.");
+            await ErrorAsync(context, 400, "Only direct and direct batch sends are implemented by the local hub.");
             return;
         }
 
@@ -158,7 +149,7 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             return;
         }
 
-        var parsed = batch ? await ReadBatchAsync(request) : await ReadSingleAsync(request, route);
+        var parsed = batch ? await ReadBatchAsync(request) : await ReadSingleAsync(request);
         if (parsed.Error is not null)
         {
             await ErrorAsync(context, parsed.Status, parsed.Error);
@@ -186,12 +177,6 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             }
         }
 
-        if (route == HubRoute.TestSend)
-        {
-            await AnswerTestSendAsync(context, format, request.Headers["ServiceBusNotification-Tags"].ToString());
-            return;
-        }
-
         var notificationId = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
         var headers = request.Headers
             .Where(h => !h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
@@ -207,14 +192,9 @@ public sealed class LocalNotificationHub : IAsyncDisposable
         context.Response.Headers["TrackingId"] = Guid.NewGuid().ToString();
     }
 
-    private static async Task<ParsedSend> ReadSingleAsync(HttpRequest request, HubRoute route)
+    private static async Task<ParsedSend> ReadSingleAsync(HttpRequest request)
     {
         var body = await ReadTextAsync(request.Body);
-        if (route == HubRoute.TestSend)
-        {
-            return new ParsedSend(request.ContentType ?? string.Empty, body, []);
-        }
-
         var handle = request.Headers["ServiceBusNotification-DeviceHandle"].ToString();
         return handle.Length == 0
             ? ParsedSend.Rejected(400, "A direct send needs the ServiceBusNotification-DeviceHandle header.")
@@ -287,29 +267,6 @@ public sealed class LocalNotificationHub : IAsyncDisposable
         return handles.Length > MaxBatchHandles
             ? ParsedSend.Rejected(400, $"A batch may address at most {MaxBatchHandles} devices.")
             : new ParsedSend(notificationType!, notification, handles);
-    }
-
-    private async Task AnswerTestSendAsync(HttpContext context, string format, string tags)
-    {
-        var matches = _registrations
-            .Where(r => r.Format == format && (tags.Length == 0 || r.Tags.Contains(tags, StringComparer.Ordinal)))
-            .Take(10)
-            .ToList();
-        var results = new StringBuilder();
-        var success = 0;
-        foreach (var (registrationFormat, handle, _) in matches)
-        {
-            var failed = _handleAnswers.TryGetValue(handle, out var answer) && answer.Remains;
-            success += failed ? 0 : 1;
-            var outcome = failed ? $"The Push Notification System rejected the handle ({answer!.Status})" : "The Notification was successfully sent to the Push Notification System";
-            results.Append(CultureInfo.InvariantCulture,
-                $"<RegistrationResult><ApplicationPlatform>{registrationFormat}</ApplicationPlatform><PnsHandle>{SecurityElement.Escape(handle)}</PnsHandle><RegistrationId>{Math.Abs(handle.GetHashCode(StringComparison.Ordinal))}</RegistrationId><Outcome>{outcome}</Outcome></RegistrationResult>");
-        }
-
-        context.Response.StatusCode = 201;
-        context.Response.ContentType = "application/xml; charset=utf-8";
-        await context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-            $"<NotificationOutcome xmlns=\"http://schemas.microsoft.com/netservices/2010/10/servicebus/connect\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"><Success>{success}</Success><Failure>{matches.Count - success}</Failure><Results>{results}</Results></NotificationOutcome>"));
     }
 
     private static async Task ScriptedAsync(HttpContext context, ScriptedAnswer answer)

@@ -1,351 +1,232 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Xml.Linq;
-using Microsoft.AspNetCore.Http;
-using PushFunctions.Testing.Http;
+using Microsoft.Azure.Amqp;
+using Microsoft.Azure.Amqp.Framing;
+using Microsoft.Azure.Amqp.Transport;
+using PushFunctions.Azure.NotificationHubs;
 
 namespace PushFunctions.Testing.ServiceBus;
 
 /// <summary>
-/// A stand-in for a Service Bus namespace on Kestrel (127.0.0.1, a free port): Send Message and Send Message Batch
-/// (<c>POST /{queue}/messages</c>) as documented, refusing what the service refuses — a missing, forged or expired SAS
-/// token or Entra ID token, a token for another audience, malformed BrokerProperties or batch bodies, a batch content
-/// type with parameters, a message or batch over 256 KiB (403, "message too large"), an unknown queue (410). It
-/// records what it accepts and, like a queue with duplicate detection, keeps one message per MessageId.
+/// A Service Bus namespace on 127.0.0.1 speaking AMQP 1.0, built on the listener side of Microsoft.Azure.Amqp (the
+/// library Azure.Messaging.ServiceBus itself stands on), so the real SDK talks to it exactly as to Service Bus. Clients
+/// reach it with a connection string carrying <c>UseDevelopmentEmulator=true</c>: the SDK then connects with plain AMQP
+/// (scheme amqp, no TLS) to the endpoint's host and port (ServiceBusConnection, AmqpClient, AmqpConnectionScope
+/// .CreateTransportSettingsforTcp). It checks what Service Bus checks, as the SDK exercises it:
+/// <list type="bullet">
+/// <item>SASL mechanism MSSBCBS, the only one the SDK offers (AmqpConnectionScope.CreateAmpqSettings);</item>
+/// <item>claims-based security on <c>$cbs</c> before every link (<see cref="ClaimsBasedSecurityNode"/>): a bad,
+/// expired or misdirected SAS token is refused, and a link without a valid token is refused with
+/// amqp:unauthorized-access;</item>
+/// <item>the entity exists (else amqp:not-found, which the SDK reports as MessagingEntityNotFound);</item>
+/// <item>max-message-size 256 KiB on every link a client sends on: the SDK sizes CreateMessageBatchAsync by it
+/// (AmqpSender.CreateLinkAndEnsureSenderStateAsync reads link.Settings.MaxMessageSize), and the receiving link detaches
+/// with amqp:link:message-size-exceeded when a larger transfer arrives (Microsoft.Azure.Amqp's ReceivingAmqpLink
+/// enforces the size it announced);</item>
+/// <item>queues with MessageId required, duplicate detection, peek-lock receive, complete, abandon, dead-letter, lock
+/// renewal and the broker's own dead-lettering (<see cref="LocalQueue"/>, <see cref="ManagementNode"/>).</item>
+/// </list>
 /// </summary>
-public sealed class LocalServiceBus : IAsyncDisposable
+public sealed class LocalServiceBus : IRuntimeProvider, IAsyncDisposable
 {
     public const string KeyName = "RootManageSharedAccessKey";
-    public const string BatchContentType = "application/vnd.microsoft.servicebus.json";
 
-    /// <summary>The audience of tokens Entra ID issues for the scope https://servicebus.azure.net/.default.</summary>
-    public const string ServiceBusAudience = "https://servicebus.azure.net";
+    /// <summary>The Standard tier's limit for one message and for one batch.</summary>
+    public const int MaxMessageSizeInBytes = 256 * 1024;
 
-    /// <summary>The Standard tier's limit for one message and for one batch request.</summary>
-    public const int MaxSizeInBytes = 256 * 1024;
+    /// <summary>How often expired locks and time-to-lives are looked for when nothing else happens.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly LoopbackHttpServer _server;
-    private readonly HashSet<string> _queues;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<RecordedMessage>> _messages = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, bool> _seenMessageIds = new(StringComparer.Ordinal);
-    private long _sequenceNumber;
-    private int _requests;
-    private int _failuresToInject;
+    private readonly Dictionary<string, LocalQueue> _queues;
+    private readonly Dictionary<string, ManagementNode> _managementNodes;
+    private readonly ClaimsBasedSecurityNode _cbs;
+    private readonly ConcurrentDictionary<AmqpConnection, byte> _connections = new();
+    private readonly AmqpSettings _settings;
+    private readonly AmqpTransportListener _listener;
+    private readonly Timer _sweeper;
 
-    private LocalServiceBus(LoopbackHttpServer server, HashSet<string> queues, string key, byte[] tokenSigningKey)
+    private LocalServiceBus(IEnumerable<string> queues, LocalServiceBusOptions options, int port)
     {
-        _server = server;
-        _queues = queues;
-        Key = key;
-        TokenSigningKey = tokenSigningKey;
+        Port = port;
+        Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        _queues = queues.ToDictionary(q => q.ToLowerInvariant(), q => new LocalQueue(q.ToLowerInvariant(), options, TimeProvider.System));
+        _managementNodes = _queues.ToDictionary(q => q.Key, q => new ManagementNode(q.Value));
+        _cbs = new ClaimsBasedSecurityNode(KeyName, Key, TimeProvider.System);
+
+        _settings = ServiceBusAmqpSettings.Create();
+        _settings.RuntimeProvider = this;
+
+        _listener = new AmqpTransportListener([new TcpTransportSettings { Host = "127.0.0.1", Port = port }.CreateListener()], _settings);
+        _listener.Listen(OnAcceptTransport);
+        _sweeper = new Timer(_ => Sweep(), null, SweepInterval, SweepInterval);
     }
 
-    /// <summary>The namespace endpoint, e.g. http://127.0.0.1:41234/.</summary>
-    public Uri Endpoint => _server.BaseAddress;
+    public int Port { get; }
 
     public string Key { get; }
 
-    /// <summary>The key test tokens are signed with (<see cref="LocalEntraCredential"/>).</summary>
-    public byte[] TokenSigningKey { get; }
+    /// <summary>A SAS connection string for the namespace, as the portal gives it, pointed at this endpoint.</summary>
+    public string ConnectionString =>
+        $"Endpoint=sb://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)};SharedAccessKeyName={KeyName};SharedAccessKey={Key};UseDevelopmentEmulator=true";
 
-    /// <summary>A SAS connection string for this namespace, as the portal gives it but with the local endpoint.</summary>
-    public string ConnectionString => $"Endpoint={Endpoint};SharedAccessKeyName={KeyName};SharedAccessKey={Key}";
+    /// <summary>Tokens the <c>$cbs</c> node refused.</summary>
+    public int RefusedTokens => _cbs.Refusals;
 
-    /// <summary>Requests that reached the handler, accepted or not.</summary>
-    public int Requests => Volatile.Read(ref _requests);
+    /// <summary>Starts the namespace with the given queues on a free loopback port.</summary>
+    public static LocalServiceBus Start(IEnumerable<string> queues, LocalServiceBusOptions? options = null) =>
+        new(queues, options ?? new LocalServiceBusOptions(), Http.LoopbackPorts.Free());
 
-    public static async Task<LocalServiceBus> StartAsync(IEnumerable<string> queues, bool https = false)
+    /// <summary>
+    /// A connection string carrying a ready-made shared access signature instead of the key, as issued to a client that
+    /// must not hold the key: for the namespace, or only for <paramref name="entity"/>.
+    /// </summary>
+    public string ConnectionStringWithSignature(DateTimeOffset expiresOn, string? entity = null) =>
+        $"Endpoint=sb://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)};SharedAccessSignature={CreateSasToken(expiresOn, entity)};UseDevelopmentEmulator=true";
+
+    /// <summary>A shared access signature signed with the namespace's key, for the namespace or only for <paramref name="entity"/>.</summary>
+    public string CreateSasToken(DateTimeOffset expiresOn, string? entity = null) =>
+        SharedAccessSignature.Create(new Uri($"sb://127.0.0.1/{entity}"), KeyName, Key, expiresOn);
+
+    /// <summary>The messages waiting on <paramref name="queue"/> (locked ones included), in order.</summary>
+    public IReadOnlyList<RecordedMessage> Messages(string queue) => Queue(queue).Active();
+
+    /// <summary>The messages in <paramref name="queue"/>'s dead-letter queue, in the order they arrived there.</summary>
+    public IReadOnlyList<RecordedMessage> DeadLetters(string queue) => Queue(queue).DeadLetters();
+
+    /// <summary>Every message ever dead-lettered on <paramref name="queue"/>, as it was then, even if read from the dead-letter queue since.</summary>
+    public IReadOnlyList<RecordedMessage> DeadLettered(string queue) => Queue(queue).DeadLettered();
+
+    /// <summary>Sends that reached <paramref name="queue"/> (one per batch), accepted or not.</summary>
+    public int Transfers(string queue) => Queue(queue).Transfers;
+
+    /// <summary>Successful renew-lock requests on <paramref name="queue"/>.</summary>
+    public int LockRenewals(string queue) => Queue(queue).LockRenewals;
+
+    /// <summary>Stops listening and drops every connection, as an outage would.</summary>
+    public ValueTask DisposeAsync()
     {
-        ArgumentNullException.ThrowIfNull(queues);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var signingKey = RandomNumberGenerator.GetBytes(32);
-        LocalServiceBus? bus = null;
-        var server = await LoopbackHttpServer.StartAsync(context => bus!.HandleAsync(context), https);
-        bus = new LocalServiceBus(server, queues.ToHashSet(StringComparer.OrdinalIgnoreCase), key, signingKey);
-        return bus;
+        _sweeper.Dispose();
+        _listener.Close();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.SafeClose();
+        }
+
+        return ValueTask.CompletedTask;
     }
 
-    /// <summary>A handler that trusts this server's self-signed certificate (needed with https).</summary>
-    public HttpClientHandler CreateTrustingHandler() => _server.CreateTrustingHandler();
+    AmqpConnection IConnectionFactory.CreateConnection(
+        TransportBase transport, ProtocolHeader protocolHeader, bool isInitiator, AmqpSettings amqpSettings, AmqpConnectionSettings connectionSettings) =>
+        new(transport, protocolHeader, isInitiator, amqpSettings, connectionSettings);
 
-    /// <summary>The messages accepted on <paramref name="queue"/>, in order.</summary>
-    public IReadOnlyList<RecordedMessage> Messages(string queue) =>
-        _messages.TryGetValue(queue, out var messages) ? [.. messages] : [];
+    AmqpSession ISessionFactory.CreateSession(AmqpConnection connection, AmqpSessionSettings settings) => new(connection, settings, this);
 
-    /// <summary>Answers the next <paramref name="count"/> authorised requests 503 Server Busy, as the service does under throttling.</summary>
-    public void FailNextRequests(int count) => Interlocked.Exchange(ref _failuresToInject, count);
-
-    /// <summary>A SAS token for this namespace signed with <paramref name="key"/> (default: the right one).</summary>
-    public string CreateSasToken(DateTimeOffset expiresOn, string? key = null, string keyName = KeyName, string? resource = null)
+    AmqpLink ILinkFactory.CreateLink(AmqpSession session, AmqpLinkSettings settings)
     {
-        var encodedResource = WebUtility.UrlEncode(resource ?? Endpoint.AbsoluteUri);
-        var expiry = expiresOn.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return $"SharedAccessSignature sr={encodedResource}&sig={WebUtility.UrlEncode(Signature(key ?? Key, encodedResource, expiry))}&se={expiry}&skn={keyName}";
+        // Role true: this end receives, i.e. the client attached a sending link.
+        if (settings.Role == true)
+        {
+            settings.MaxMessageSize = MaxMessageSizeInBytes;
+            return new ReceivingAmqpLink(session, settings);
+        }
+
+        return new SendingAmqpLink(session, settings);
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
-    private static string Signature(string key, string encodedResource, string expiry) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(encodedResource + "\n" + expiry)));
-
-    private async Task HandleAsync(HttpContext context)
+    IAsyncResult ILinkFactory.BeginOpenLink(AmqpLink link, TimeSpan timeout, AsyncCallback callback, object state)
     {
-        Interlocked.Increment(ref _requests);
-        var segments = context.Request.Path.Value!.Trim('/').Split('/');
-        if (segments.Length != 2 || segments[1] != "messages")
+        var address = link.IsReceiver ? (link.Settings.Target as Target)?.Address : (link.Settings.Source as Source)?.Address;
+        var path = ClaimsBasedSecurityNode.EntityPath(address?.ToString() ?? string.Empty);
+        if (path == CbsConstants.CbsAddress)
         {
-            await ErrorAsync(context, 404, "No such resource: messages are posted to /{queue}/messages.");
-            return;
+            _cbs.Attach(link);
+        }
+        else
+        {
+            // Throwing here refuses the attach: the library detaches the link with the error.
+            AttachToEntity(link, path);
         }
 
-        if (!HttpMethods.IsPost(context.Request.Method))
-        {
-            await ErrorAsync(context, 405, "Only POST sends messages.");
-            return;
-        }
-
-        if (Unauthorized(context.Request) is { } authError)
-        {
-            await ErrorAsync(context, 401, authError);
-            return;
-        }
-
-        if (!_queues.Contains(segments[0]))
-        {
-            await ErrorAsync(context, 410, $"The messaging entity '{segments[0]}' could not be found.");
-            return;
-        }
-
-        if (Interlocked.Decrement(ref _failuresToInject) >= 0)
-        {
-            await ErrorAsync(context, 503, "The server is busy. Please retry the operation.");
-            return;
-        }
-
-        var body = await ReadBodyAsync(context.Request);
-        if (body is null)
-        {
-            await ErrorAsync(context, 403, $"The request is larger than the {MaxSizeInBytes}-byte message size limit.");
-            return;
-        }
-
-        var (messages, error) = context.Request.ContentType switch
-        {
-            null or "" => ([], "A message needs a Content-Type."),
-            BatchContentType => ParseBatch(body),
-            var other when other.StartsWith(BatchContentType, StringComparison.OrdinalIgnoreCase) =>
-                ([], $"Set Content-Type to {BatchContentType} without parameters."),
-            _ => ParseSingle(context.Request, body),
-        };
-        if (error is not null)
-        {
-            await ErrorAsync(context, 400, error);
-            return;
-        }
-
-        if (messages.Sum(m => m.Body.Length) + context.Request.Headers["BrokerProperties"].ToString().Length > MaxSizeInBytes)
-        {
-            await ErrorAsync(context, 403, $"The message size exceeds the {MaxSizeInBytes}-byte limit.");
-            return;
-        }
-
-        var queue = _messages.GetOrAdd(segments[0], _ => new ConcurrentQueue<RecordedMessage>());
-        foreach (var message in messages)
-        {
-            if (message.MessageId is null || _seenMessageIds.TryAdd(message.MessageId, true))
-            {
-                queue.Enqueue(message with { SequenceNumber = Interlocked.Increment(ref _sequenceNumber) });
-            }
-        }
-
-        context.Response.StatusCode = 201;
+        var opened = new TaskCompletionSource(state);
+        opened.SetResult();
+        callback(opened.Task);
+        return opened.Task;
     }
 
-    /// <summary>Null when the caller may send; otherwise why not.</summary>
-    private string? Unauthorized(HttpRequest request)
+    void ILinkFactory.EndOpenLink(IAsyncResult result) => ((Task)result).GetAwaiter().GetResult();
+
+    private void AttachToEntity(AmqpLink link, string path)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("SharedAccessSignature ", StringComparison.Ordinal))
+        if (!_cbs.Grants(link.Session.Connection, path))
         {
-            return UnauthorizedSas(authorization["SharedAccessSignature ".Length..], request);
+            throw new AmqpException(AmqpErrorCode.UnauthorizedAccess, $"Unauthorized access to '{path}': no valid token was put on $cbs for it.");
         }
 
-        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        var segments = path.Split('/');
+        if (segments.Length > 2 || !_queues.TryGetValue(segments[0], out var queue))
         {
-            return UnauthorizedBearer(authorization["Bearer ".Length..]);
+            throw new AmqpException(AmqpErrorCode.NotFound, $"The messaging entity 'sb://127.0.0.1/{path}' could not be found.");
         }
 
-        return authorization.Length == 0 ? "MissingToken: the request has no Authorization header." : "InvalidToken: unknown authorization scheme.";
-    }
-
-    private string? UnauthorizedSas(string token, HttpRequest request)
-    {
-        // Fields stay URL-encoded: the signature covers the resource exactly as the token carries it.
-        var fields = token.Split('&').Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
-        if (!fields.TryGetValue("sr", out var resource) || !fields.TryGetValue("sig", out var signature)
-            || !fields.TryGetValue("se", out var expiry) || !fields.TryGetValue("skn", out var keyName))
+        switch (segments.ElementAtOrDefault(1), link)
         {
-            return "InvalidSignature: the token needs sr, sig, se and skn.";
-        }
-
-        if (keyName != KeyName || WebUtility.UrlDecode(signature) != Signature(Key, resource, expiry))
-        {
-            return "InvalidSignature: the token could not be authenticated.";
-        }
-
-        if (!long.TryParse(expiry, NumberStyles.None, CultureInfo.InvariantCulture, out var expirySeconds) || expirySeconds <= DateTimeOffset.UtcNow.ToUnixTimeSeconds())
-        {
-            return "ExpiredToken: the token has expired.";
-        }
-
-        // The token covers the resource it names and everything below it; the scheme does not matter.
-        var covered = StripScheme(WebUtility.UrlDecode(resource)).TrimEnd('/');
-        var requested = StripScheme($"{request.Host}{request.Path}");
-        return requested.StartsWith(covered, StringComparison.OrdinalIgnoreCase) ? null : "InvalidAudience: the token is for another resource.";
-    }
-
-    private string? UnauthorizedBearer(string token)
-    {
-        if (TestJwt.ReadVerified(TokenSigningKey, token) is not { } claims)
-        {
-            return "InvalidToken: the token could not be validated.";
-        }
-
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        if (!claims.TryGetProperty("exp", out var exp) || exp.GetInt64() <= now || (claims.TryGetProperty("nbf", out var nbf) && nbf.GetInt64() > now))
-        {
-            return "ExpiredToken: the token is not valid at this time.";
-        }
-
-        var audience = claims.TryGetProperty("aud", out var aud) ? aud.GetString()?.TrimEnd('/') : null;
-        return string.Equals(audience, ServiceBusAudience, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(audience, Endpoint.AbsoluteUri.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
-            ? null
-            : "InvalidAudience: the token's audience is not Service Bus.";
-    }
-
-    private static string StripScheme(string uri) => uri.Contains("://", StringComparison.Ordinal) ? uri[(uri.IndexOf("://", StringComparison.Ordinal) + 3)..] : uri;
-
-    /// <summary>The body, or null when it is over the limit (read no further than that).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk)) > 0)
-        {
-            if (buffer.Length + read > MaxSizeInBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static (List<RecordedMessage> Messages, string? Error) ParseSingle(HttpRequest request, byte[] body)
-    {
-        var header = request.Headers["BrokerProperties"].ToString();
-        if (header.Length == 0)
-        {
-            return ([new RecordedMessage(null, null, body, 0)], null);
-        }
-
-        try
-        {
-            using var properties = JsonDocument.Parse(header);
-            var (parsed, error) = ReadBrokerProperties(properties.RootElement);
-            return error is null ? ([parsed! with { Body = body }], null) : ([], "BrokerProperties: " + error);
-        }
-        catch (JsonException)
-        {
-            return ([], "The BrokerProperties header is not JSON.");
+            case ("$management", _):
+                _managementNodes[queue.Name].Attach(link);
+                break;
+            case ("$deadletterqueue", SendingAmqpLink receiver):
+                queue.Attach(new QueueConsumer(receiver, queue, readsDeadLetters: true));
+                break;
+            case (null, SendingAmqpLink receiver):
+                queue.Attach(new QueueConsumer(receiver, queue, readsDeadLetters: false));
+                break;
+            case (null, ReceivingAmqpLink sender):
+                sender.RegisterMessageListener(transfer => Accept(queue, sender, transfer));
+                sender.SetTotalLinkCredit(100, true, true);
+                break;
+            default:
+                throw new AmqpException(AmqpErrorCode.NotAllowed, $"A link cannot attach to '{path}' in that role.");
         }
     }
 
-    private static (List<RecordedMessage> Messages, string? Error) ParseBatch(byte[] body)
+    private static void Accept(LocalQueue queue, ReceivingAmqpLink link, AmqpMessage transfer)
+    {
+        using (transfer)
+        {
+            var error = queue.Accept(transfer);
+            link.DisposeMessage(transfer, error is null ? AmqpConstants.AcceptedOutcome : new Rejected { Error = error }, true, false);
+        }
+    }
+
+    private LocalQueue Queue(string name) => _queues[name.ToLowerInvariant()];
+
+    private void Sweep()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            queue.Dispatch();
+        }
+    }
+
+    private void OnAcceptTransport(TransportListener listener, TransportAsyncCallbackArgs args)
+    {
+        var connection = new AmqpConnection(
+            args.Transport, (ProtocolHeader)args.UserToken, false, _settings, new AmqpConnectionSettings { ContainerId = "local-servicebus" });
+        _connections[connection] = 0;
+        connection.Closed += (_, _) => _connections.TryRemove(connection, out _);
+        _ = OpenAsync(connection);
+    }
+
+    private static async Task OpenAsync(AmqpConnection connection)
     {
         try
         {
-            using var batch = JsonDocument.Parse(body);
-            if (batch.RootElement.ValueKind != JsonValueKind.Array || batch.RootElement.GetArrayLength() == 0)
-            {
-                return ([], "A batch is a non-empty JSON array of messages.");
-            }
-
-            var messages = new List<RecordedMessage>();
-            foreach (var entry in batch.RootElement.EnumerateArray())
-            {
-                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("Body", out var text) || text.ValueKind != JsonValueKind.String)
-                {
-                    return ([], "Each message of a batch is an object with a Body string.");
-                }
-
-                var message = new RecordedMessage(null, null, Encoding.UTF8.GetBytes(text.GetString()!), 0);
-                if (entry.TryGetProperty("BrokerProperties", out var properties))
-                {
-                    var (parsed, error) = ReadBrokerProperties(properties);
-                    if (error is not null)
-                    {
-                        return ([], "BrokerProperties: " + error);
-                    }
-
-                    message = parsed! with { Body = message.Body };
-                }
-
-                messages.Add(message);
-            }
-
-            return (messages, null);
+            await connection.OpenAsync(TimeSpan.FromSeconds(30));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is AmqpException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
-            return ([], "The batch is not JSON.");
+            // The client went away during the handshake.
+            connection.SafeClose(e);
         }
-    }
-
-    private static (RecordedMessage? Message, string? Error) ReadBrokerProperties(JsonElement properties)
-    {
-        if (properties.ValueKind != JsonValueKind.Object)
-        {
-            return (null, "a JSON object is expected.");
-        }
-
-        string? messageId = null;
-        if (properties.TryGetProperty("MessageId", out var id))
-        {
-            if (id.ValueKind != JsonValueKind.String || id.GetString()!.Length is 0 or > 128)
-            {
-                return (null, "MessageId is a string of 1 to 128 characters.");
-            }
-
-            messageId = id.GetString();
-        }
-
-        TimeSpan? timeToLive = null;
-        if (properties.TryGetProperty("TimeToLive", out var ttl))
-        {
-            if (ttl.ValueKind != JsonValueKind.Number || !ttl.TryGetDouble(out var seconds) || seconds <= 0)
-            {
-                return (null, "TimeToLive is a positive number of seconds.");
-            }
-
-            timeToLive = TimeSpan.FromSeconds(seconds);
-        }
-
-        return (new RecordedMessage(messageId, timeToLive, [], 0), null);
-    }
-
-    private static async Task ErrorAsync(HttpContext context, int status, string detail)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/xml; charset=utf-8";
-        await context.Response.WriteAsync(new XElement("Error", new XElement("Code", status), new XElement("Detail", detail)).ToString(SaveOptions.DisableFormatting));
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Core.Registrations;
+using PushFunctions.Testing;
 
 namespace PushFunctions.Testing.Storage;
 
@@ -23,7 +24,7 @@ public static class FanoutSeeder
     public static async Task<IReadOnlyList<string>> SeedAsync(TableClient users, string prefix, int userCount, int devicesPerUser, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(users);
-        var userIds = Enumerable.Range(0, userCount).Select(n => prefix + Base36(n)).ToList();
+        var userIds = Enumerable.Range(0, userCount).Select(n => prefix + ShortIds.Base36(n)).ToList();
         await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = TransactionsInFlight, CancellationToken = cancellationToken }, async (userId, token) =>
         {
             var partition = TableKeys.Encode(userId);
@@ -44,18 +45,5 @@ public static class FanoutSeeder
             }
         });
         return userIds;
-    }
-
-    private static string Base36(int value)
-    {
-        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
-        var text = string.Empty;
-        do
-        {
-            text = digits[value % 36] + text;
-            value /= 36;
-        }
-        while (value > 0);
-        return text;
     }
 }

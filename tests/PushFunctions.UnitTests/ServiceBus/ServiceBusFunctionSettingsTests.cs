@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PushFunctions.Azure.ServiceBus;
+using PushFunctions.Azure.Configuration;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Delivery;
-using PushFunctions.Gateway.Queueing;
 using PushFunctions.UnitTests.Infrastructure;
 
 namespace PushFunctions.UnitTests.ServiceBus;
@@ -16,9 +15,9 @@ public sealed partial class ServiceBusFunctionSettingsTests
 {
     private static readonly string[] IdentityConnectionSuffixes =
     [
-        ServiceBusConnectionSettings.FullyQualifiedNamespaceSuffix,
-        ServiceBusConnectionSettings.CredentialSuffix,
-        ServiceBusConnectionSettings.ClientIdSuffix,
+        "__" + FunctionsConnection.FullyQualifiedNamespaceSetting,
+        "__" + FunctionsConnection.CredentialSetting,
+        "__" + FunctionsConnection.ClientIdSetting,
     ];
 
     [Fact]
@@ -28,7 +27,7 @@ public sealed partial class ServiceBusFunctionSettingsTests
 
         Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal(FunctionInvocationEndpoints.MessageBinding, trigger.GetProperty("name").GetString());
-        Assert.Equal(ServiceBusPingQueue.ConnectionSetting, trigger.GetProperty("connection").GetString());
+        Assert.Equal(AzureClientRegistration.ServiceBusConnection, trigger.GetProperty("connection").GetString());
         // The host resolves %...% from its configuration, where "__" in a setting's name has become ":".
         Assert.Equal($"%{PushQueueOptions.Section}:{nameof(PushQueueOptions.QueueName)}%", trigger.GetProperty("queueName").GetString());
     }
@@ -38,8 +37,8 @@ public sealed partial class ServiceBusFunctionSettingsTests
     {
         var gateway = InfrastructureFiles.App("gateway.bicep");
 
-        Assert.All(IdentityConnectionSuffixes, suffix => Assert.Contains(ServiceBusPingQueue.ConnectionSetting + suffix, gateway.PropertyKeys));
-        Assert.Contains($"{ServiceBusPingQueue.ConnectionSetting}{ServiceBusConnectionSettings.CredentialSuffix}: 'managedidentity'", gateway.Text, StringComparison.Ordinal);
+        Assert.All(IdentityConnectionSuffixes, suffix => Assert.Contains(AzureClientRegistration.ServiceBusConnection + suffix, gateway.PropertyKeys));
+        Assert.Contains($"{AzureClientRegistration.ServiceBusConnection}__{FunctionsConnection.CredentialSetting}: 'managedidentity'", gateway.Text, StringComparison.Ordinal);
         Assert.Contains("PushQueue__Transport: 'ServiceBus'", gateway.Text, StringComparison.Ordinal);
     }
 
@@ -49,8 +48,8 @@ public sealed partial class ServiceBusFunctionSettingsTests
         using var sample = JsonDocument.Parse(RepositoryRoot.ReadAllText("local.settings.sample.json"));
         var used = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name)
             .Concat(HookSetting().Matches(InfrastructureFiles.ReadHook("postprovision.sh")).Select(m => m.Groups["name"].Value))
-            .Concat(IdentityConnectionSuffixes.Select(suffix => ServiceBusPingQueue.ConnectionSetting + suffix))
-            .Append(ServiceBusPingQueue.ConnectionSetting)
+            .Concat(IdentityConnectionSuffixes.Select(suffix => AzureClientRegistration.ServiceBusConnection + suffix))
+            .Append(AzureClientRegistration.ServiceBusConnection)
             .Append($"{PushQueueOptions.Section}__{nameof(PushQueueOptions.TimeToLive)}")
             .ToHashSet(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 using System.Xml.Linq;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.DataProtection.Repositories;
-using PushFunctions.Azure.Tables;
 
 namespace PushFunctions.Gateway.Console.Protection;
 
@@ -32,7 +32,7 @@ public sealed class TableXmlRepository(Func<TableClient> table) : IXmlRepository
         try
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey}");
-            await foreach (var row in _table.Value.QueryAsync(filter))
+            await foreach (var row in _table.Value.QueryAsync<TableEntity>(filter))
             {
                 elements.Add(XElement.Parse(row.GetString(XmlProperty)!));
             }
