@@ -28,7 +28,6 @@ $values = [ordered]@{
     'ServiceBusConnection__fullyQualifiedNamespace' = "$env:SERVICEBUS_FULLY_QUALIFIED_NAMESPACE"
     'PushQueue__Transport'                          = 'ServiceBus'
     'PushQueue__QueueName'                          = "$env:SERVICEBUS_QUEUE_NAME"
-    'PushQueue__MaxDeliveryAttempts'                = "$env:SERVICEBUS_MAX_DELIVERY_COUNT"
     'AzureWebJobs.DeliverFromQueue.Disabled'        = 'true'
     'AzureWebJobs.DeadLetteredFromServiceBus.Disabled' = 'false'
     'RhoConnect__ApiTokens'                         = "$env:RHOCONNECT_API_TOKENS"

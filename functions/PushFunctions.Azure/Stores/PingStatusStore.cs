@@ -248,7 +248,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
         var prefix = ClaimRowKey(id.Index, string.Empty);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id.EnvelopeId} and RowKey gt {prefix} and RowKey lt {ClaimRowPrefix + SummaryRowKey(id.Index) + "}"}");
         var claims = new Dictionary<string, (ETag, DateTimeOffset)>(StringComparer.Ordinal);
-        await foreach (var row in pings.QueryAsync<TableEntity>(filter, select: ["ClaimedUntil"], cancellationToken: cancellationToken))
+        await foreach (var row in pings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             claims[row.RowKey[prefix.Length..]] = (row.ETag, row.GetDateTimeOffset("ClaimedUntil") ?? DateTimeOffset.MinValue);
         }

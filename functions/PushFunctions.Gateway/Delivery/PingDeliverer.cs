@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Stores;
@@ -24,10 +25,13 @@ public sealed partial class PingDeliverer(
     private const int ReadParallelism = 32;
 
     /// <summary>
-    /// Sends claimed, made and recorded together: what a delivery that dies can leave sent but unrecorded. A
-    /// Notification Hubs batch holds as many handles.
+    /// Sends claimed, made and recorded together: what a delivery that dies can leave sent but unrecorded, per slice in
+    /// flight. A Notification Hubs batch holds as many handles.
     /// </summary>
     private const int SliceSize = 1000;
+
+    /// <summary>Slices of one channel's sends in flight at once, so a large fan-out is not one slice after another.</summary>
+    private const int SlicesInFlight = 4;
 
     private static readonly TimeSpan RecordRetryCeiling = TimeSpan.FromSeconds(30);
 
@@ -112,45 +116,58 @@ public sealed partial class PingDeliverer(
     private async Task<List<(string Reason, bool GaveUp)>> SendThroughAsync(
         PingId id, IDeliveryChannel channel, List<DeviceSend> sends, bool lastAttempt, CancellationToken cancellationToken)
     {
-        var left = new List<(string Reason, bool GaveUp)>();
-        foreach (var slice in sends.Chunk(SliceSize))
+        var left = new ConcurrentBag<(string Reason, bool GaveUp)>();
+        // Stopping: slices not claimed yet are left to the message's redelivery.
+        await Parallel.ForEachAsync(
+            sends.Chunk(SliceSize),
+            new ParallelOptions { MaxDegreeOfParallelism = SlicesInFlight, CancellationToken = cancellationToken },
+            async (slice, token) =>
+            {
+                foreach (var device in await SendSliceAsync(id, channel, slice, lastAttempt, token))
+                {
+                    left.Add(device);
+                }
+            });
+        return [.. left];
+    }
+
+    /// <summary>Claims a slice of sends, makes the ones it got and records them.</summary>
+    private async Task<List<(string Reason, bool GaveUp)>> SendSliceAsync(
+        PingId id, IDeliveryChannel channel, DeviceSend[] slice, bool lastAttempt, CancellationToken cancellationToken)
+    {
+        var claims = (await status.ClaimSendsAsync(id, slice.Select(s => s.Target.OutcomeKey).ToList(), options.Value.SendClaimLifetime, cancellationToken))
+            .ToDictionary(c => c.Key, StringComparer.Ordinal);
+        var left = Enumerable.Repeat((HeldElsewhere, false), slice.Length - claims.Count).ToList();
+        var claimed = slice.Where(s => claims.ContainsKey(s.Target.OutcomeKey)).ToList();
+        if (claimed.Count == 0)
         {
-            // Stopping: what is not claimed yet is left to the message's redelivery.
-            cancellationToken.ThrowIfCancellationRequested();
-            var claims = (await status.ClaimSendsAsync(id, slice.Select(s => s.Target.OutcomeKey).ToList(), options.Value.SendClaimLifetime, cancellationToken))
-                .ToDictionary(c => c.Key, StringComparer.Ordinal);
-            left.AddRange(Enumerable.Repeat((HeldElsewhere, false), slice.Length - claims.Count));
-            var claimed = slice.Where(s => claims.ContainsKey(s.Target.OutcomeKey)).ToList();
-            if (claimed.Count == 0)
-            {
-                continue;
-            }
+            return left;
+        }
 
-            var outcomes = await SendClaimedAsync(id, channel, claimed, claims, cancellationToken);
-            var settled = outcomes.Where(o => o.Status != OutcomeStatus.Deferred).ToList();
-            var deferred = outcomes.Where(o => o.Status == OutcomeStatus.Deferred).ToList();
-            if (lastAttempt)
-            {
-                // Given up: what is still unavailable fails, with the channel's last reason.
-                settled.AddRange(deferred.Select(o => o with { Status = OutcomeStatus.Failed }));
-                left.AddRange(deferred.Select(o => (Reason(o, channel), true)));
-                deferred = [];
-            }
+        var outcomes = await SendClaimedAsync(id, channel, claimed, claims, cancellationToken);
+        var settled = outcomes.Where(o => o.Status != OutcomeStatus.Deferred).ToList();
+        var deferred = outcomes.Where(o => o.Status == OutcomeStatus.Deferred).ToList();
+        if (lastAttempt)
+        {
+            // Given up: what is still unavailable fails, with the channel's last reason.
+            settled.AddRange(deferred.Select(o => o with { Status = OutcomeStatus.Failed }));
+            left.AddRange(deferred.Select(o => (Reason(o, channel), true)));
+            deferred = [];
+        }
 
-            left.AddRange(deferred.Select(o => (Reason(o, channel), false)));
-            var failed = settled.Where(o => o.Status == OutcomeStatus.Failed).ToList();
-            if (failed.Count > 0)
-            {
-                LogDevicesFailed(logger, id.ToString(), failed.Count, claimed.Count, channel.Name, string.Join(", ", failed.Select(o => o.Reason).Distinct()));
-            }
+        left.AddRange(deferred.Select(o => (Reason(o, channel), false)));
+        var failed = settled.Where(o => o.Status == OutcomeStatus.Failed).ToList();
+        if (failed.Count > 0)
+        {
+            LogDevicesFailed(logger, id.ToString(), failed.Count, claimed.Count, channel.Name, string.Join(", ", failed.Select(o => o.Reason).Distinct()));
+        }
 
-            await RecordSentAsync(id, settled, cancellationToken);
-            await status.ReleaseClaimsAsync(id, deferred.Select(o => claims[o.Key]).ToList(), cancellationToken);
-            var gone = claimed.Zip(outcomes).Where(pair => pair.Second.Reason == OutcomeReasons.HandleGone).Select(pair => pair.First.Target.Client);
-            foreach (var client in gone)
-            {
-                await registrations.MarkInvalidAsync(client, OutcomeReasons.HandleGone, cancellationToken);
-            }
+        await RecordSentAsync(id, settled, cancellationToken);
+        await status.ReleaseClaimsAsync(id, deferred.Select(o => claims[o.Key]).ToList(), cancellationToken);
+        var gone = claimed.Zip(outcomes).Where(pair => pair.Second.Reason == OutcomeReasons.HandleGone).Select(pair => pair.First.Target.Client);
+        foreach (var client in gone)
+        {
+            await registrations.MarkInvalidAsync(client, OutcomeReasons.HandleGone, cancellationToken);
         }
 
         return left;

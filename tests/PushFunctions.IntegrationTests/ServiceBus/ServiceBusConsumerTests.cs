@@ -11,8 +11,9 @@ namespace PushFunctions.IntegrationTests.ServiceBus;
 
 /// <summary>
 /// A standalone gateway with PushQueue:Transport=ServiceBus consumes the queue itself, end to end over AMQP with the
-/// local namespace, with the trigger's semantics: complete on success, abandon for a retry, dead-letter with a reason
-/// on the last allowed delivery, and the dead-letter queue read to mark what expired undelivered as failed.
+/// local namespace: complete on success, a retry sent as a scheduled message with the backoff delay (and the original
+/// completed), dead-letter with a reason on the last allowed attempt, and the dead-letter queue read to mark what
+/// expired undelivered as failed.
 /// </summary>
 public sealed class ServiceBusConsumerTests : IAsyncLifetime
 {
@@ -48,7 +49,7 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failing_delivery_is_abandoned_delivered_again_and_dead_lettered_with_a_reason_on_its_last_delivery()
+    public async Task A_failing_delivery_is_retried_as_scheduled_messages_and_dead_lettered_with_a_reason_on_its_last_attempt()
     {
         await using var gateway = await StartGatewayAsync();
         // A storage fault in the delivery path: the table the fan-out reads is gone.
@@ -58,11 +59,11 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
         var status = await gateway.WaitForPingAsync(pingId, Deadline, "failed");
         await WaitUntilAsync(() => _bus.DeadLettered(_queue).Count == 1, "the message was never dead-lettered");
 
-        // Each delivery the namespace counted reached the gateway as its attempt number.
+        // Each retry was a message of its own, carrying the attempts made: the count went on across them.
         Assert.Equal(MaxDeliveryAttempts, status.GetProperty("attempts").GetInt32());
         Assert.Contains($"gave up after {MaxDeliveryAttempts} attempts", status.GetProperty("error").GetString(), StringComparison.Ordinal);
         var deadLetter = Assert.Single(_bus.DeadLettered(_queue));
-        Assert.Equal(pingId.Split('-')[0], deadLetter.MessageId);
+        Assert.Equal($"{pingId.Split('-')[0]}-{MaxDeliveryAttempts - 1}", deadLetter.MessageId);
         Assert.Equal(ServiceBusQueueConsumer.GaveUpReason, deadLetter.DeadLetterReason);
         Assert.EndsWith($"delivery gave up after {MaxDeliveryAttempts} attempts", deadLetter.DeadLetterDescription, StringComparison.Ordinal);
         Assert.Empty(_bus.Messages(_queue));

@@ -210,7 +210,7 @@ internal sealed class LocalQueue(string name, LocalServiceBusOptions options, Ti
             ExpireLocked(now);
             foreach (var (messages, deadLetters) in ((List<QueuedMessage>, bool)[])[(_active, false), (_deadLetters, true)])
             {
-                foreach (var message in messages.Where(m => m.LockToken is null).ToList())
+                foreach (var message in messages.Where(m => m.LockToken is null && !(m.ScheduledFor > now)).ToList())
                 {
                     var consumer = _consumers.FirstOrDefault(c => c.ReadsDeadLetters == deadLetters && c.Credit > 0);
                     if (consumer is null)

@@ -14,6 +14,10 @@ internal sealed class QueuedMessage
     private const string LockedUntilAnnotation = "x-opt-locked-until";
     private const string DeadLetterSourceAnnotation = "x-opt-deadletter-source";
 
+    // Set by a sender on a message to be enqueued later (ServiceBusMessage.ScheduledEnqueueTime, written by the SDK's
+    // AmqpMessageConverter as a message annotation): the queue holds it back until then.
+    private const string ScheduledEnqueueTimeAnnotation = "x-opt-scheduled-enqueue-time";
+
     // Application properties Service Bus adds to a dead-lettered message (ServiceBusReceivedMessage.DeadLetterReason /
     // DeadLetterErrorDescription read them; the Functions host passes them on as ApplicationProperties).
     private const string DeadLetterReasonProperty = "DeadLetterReason";
@@ -30,6 +34,9 @@ internal sealed class QueuedMessage
     public string? ContentType { get; init; }
 
     public TimeSpan? TimeToLive { get; init; }
+
+    /// <summary>When a scheduled message becomes available to receivers; null for one available at once.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
 
     public required IReadOnlyDictionary<string, object> ApplicationProperties { get; init; }
 
@@ -116,6 +123,10 @@ internal sealed class QueuedMessage
             EnqueuedAt = now,
             ContentType = message.Properties.ContentType.Value,
             TimeToLive = (message.Sections & SectionFlag.Header) != 0 && message.Header.Ttl is { } ttl ? TimeSpan.FromMilliseconds(ttl) : null,
+            ScheduledFor = (message.Sections & SectionFlag.MessageAnnotations) != 0
+                && message.MessageAnnotations.Map.TryGetValue<DateTime>(ScheduledEnqueueTimeAnnotation, out var scheduled)
+                ? new DateTimeOffset(DateTime.SpecifyKind(scheduled, DateTimeKind.Utc))
+                : null,
             ApplicationProperties = properties,
         };
     }
