@@ -80,6 +80,8 @@ public sealed class LogAndStatusLeakTests
         settings["Rps:RelayUrl"] = $"http://127.0.0.1:{ClosedPort()}/";
         settings["Rps:AppName"] = "rhodesapp";
         settings["Rps:AppPassword"] = RelayAppPassword;
+        // The unreachable relay's device fails on the first attempt, rather than waiting out the retries of an outage.
+        settings["PushQueue:MaxDeliveryAttempts"] = "1";
         return await DeviceSessionGateway.StartAsync(settings, services => services
             .AddSingleton<ExplodingChannel>()
             .AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<ExplodingChannel>()));
@@ -113,7 +115,7 @@ public sealed class LogAndStatusLeakTests
         using var ping = await gateway.SendAsync(
             HttpMethod.Post, $"/rc/v1/users/ping?api_token={GatewayHost.ApiToken}", JsonContent.Create(new { user_id = user, message = Message }));
         var pingId = (await ping.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ping_id").GetString()!;
-        var status = await gateway.Host.WaitForPingAsync(pingId);
+        var status = await gateway.Host.WaitForPingAsync(pingId, "failed");
         return new Run(pingId, handles, session, status);
     }
 
