@@ -73,7 +73,13 @@ public sealed class ProcessKillTests(ITestOutputHelper output)
         var sendsPerHandle = hub.Received.GroupBy(r => r.Handle, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var duplicates = sendsPerHandle.Where(p => p.Value > 1).Select(p => p.Key).ToList();
         var inFlight = sentBeforeKill.Count(handle => !recordedBeforeKill.Contains(clientOfHandle[handle]));
-        output.WriteLine($"devices {Devices}, sent before the kill {sentBeforeKill.Count}, recorded before the kill {recordedBeforeKill.Count}, sent but not recorded (in flight) {inFlight}, lost {Devices - sendsPerHandle.Count}, sent twice {duplicates.Count}, sent more than twice {sendsPerHandle.Count(p => p.Value > 2)}");
+        var result = $"devices {Devices}, sent before the kill {sentBeforeKill.Count}, recorded before the kill {recordedBeforeKill.Count}, sent but not recorded (in flight) {inFlight}, lost {Devices - sendsPerHandle.Count}, sent twice {duplicates.Count}, sent more than twice {sendsPerHandle.Count(p => p.Value > 2)}";
+        output.WriteLine(result);
+        // Kept beside the run's other artifacts (scripts/test.sh keeps artifacts/test-results), for docs/benchmarks.md.
+        if (Environment.GetEnvironmentVariable(Console.HeadlessChromium.ArtifactsVariable) is { Length: > 0 } artifacts)
+        {
+            await File.WriteAllTextAsync(Path.Combine(artifacts, "process-kill.txt"), result + "\n");
+        }
 
         Assert.Equal(Devices, sendsPerHandle.Count);
         Assert.Equal(Devices, final.Count(OutcomeStatus.Sent));
