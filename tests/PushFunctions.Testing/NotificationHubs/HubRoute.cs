@@ -1,6 +1,6 @@
 namespace PushFunctions.Testing.NotificationHubs;
 
-/// <summary>The Notification Hubs send routes the local hub implements.</summary>
+/// <summary>The Notification Hubs routes the local hub implements.</summary>
 public enum HubRoute
 {
     /// <summary><c>POST {hub}/messages/?direct</c>: one device handle in ServiceBusNotification-DeviceHandle.</summary>
@@ -11,4 +11,10 @@ public enum HubRoute
 
     /// <summary><c>POST {hub}/messages/?test</c>: a send to registrations answered with each device's outcome.</summary>
     TestSend,
+
+    /// <summary><c>GET {hub}/messages/{notification id}</c>: the notification's per-message telemetry (Standard tier).</summary>
+    NotificationTelemetry,
+
+    /// <summary>GET of the PNS error details blob a notification's telemetry points at (its address carries a SAS).</summary>
+    PnsErrorDetails,
 }
