@@ -4,6 +4,7 @@ using PushFunctions.Core.Delivery;
 using PushFunctions.Gateway.Channels.NotificationHubs;
 using PushFunctions.Testing.Gateway;
 using PushFunctions.Testing.NotificationHubs;
+using static PushFunctions.IntegrationTests.NotificationHubs.NotificationHubsGateway;
 
 namespace PushFunctions.IntegrationTests.NotificationHubs;
 
@@ -12,12 +13,12 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
 {
     private const string ApplePayload = """{"aps":{"alert":"hello world","badge":5,"sound":"hello.mp3","vibrate":"2000"},"do_sync":["Product","Customer"]}""";
     private LocalNotificationHub _hub = null!;
-    private GatewayHost _gateway = null!;
+    private NotificationHubsGateway _gateway = null!;
 
     public async Task InitializeAsync()
     {
         _hub = await LocalNotificationHub.StartAsync("push-hub", "crm-hub");
-        _gateway = await StartGatewayAsync(_hub.ConnectionString);
+        _gateway = await NotificationHubsGateway.StartAsync(_hub);
     }
 
     public async Task DisposeAsync()
@@ -29,12 +30,12 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Apns_fcm_and_wns_devices_receive_exactly_the_documented_payloads_with_their_format_and_headers()
     {
-        var user = await NewUserAsync();
-        var apple = await RegisterAsync(user, "APPLE", "apns-" + user);
-        var android = await RegisterAsync(user, "ANDROID", "fcm-" + user, ("phone_id", "phone-42"));
-        var windows = await RegisterAsync(user, "WNS", "https://wns.example/?token=" + user, ("phone_id", "pc-7"));
+        var user = await _gateway.NewUserAsync();
+        var apple = await _gateway.RegisterAsync(user, "APPLE", "apns-" + user);
+        var android = await _gateway.RegisterAsync(user, "ANDROID", "fcm-" + user, ("phone_id", "phone-42"));
+        var windows = await _gateway.RegisterAsync(user, "WNS", "https://wns.example/?token=" + user, ("phone_id", "pc-7"));
 
-        var status = await PingAsync(user);
+        var status = await _gateway.PingAsync(user);
 
         Assert.Equal(3, status.GetProperty("counts").GetProperty("sent").GetInt32());
         var toApple = Assert.Single(_hub.Received, r => r.Handle == "apns-" + user);
@@ -58,10 +59,10 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_silent_ping_goes_to_apns_as_a_background_push_with_priority_5()
     {
-        var user = await NewUserAsync();
-        await RegisterAsync(user, "APPLE", "apns-" + user);
+        var user = await _gateway.NewUserAsync();
+        await _gateway.RegisterAsync(user, "APPLE", "apns-" + user);
 
-        await _gateway.WaitForPingAsync(await _gateway.PingAsync(new("user_id", user), new("sources", "Product")));
+        await _gateway.Host.WaitForPingAsync(await _gateway.Host.PingAsync(new("user_id", user), new("sources", "Product")));
 
         var received = Assert.Single(_hub.Received);
         Assert.Equal("""{"aps":{"content-available":1},"do_sync":["Product"]}""", received.Body);
@@ -71,16 +72,16 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Devices_sharing_hub_format_and_payload_go_in_one_batch_and_each_app_to_its_own_hub()
     {
-        var user = await NewUserAsync();
+        var user = await _gateway.NewUserAsync();
         for (var i = 0; i < 5; i++)
         {
-            await RegisterAsync(user, "APPLE", $"default-{i}-{user}");
+            await _gateway.RegisterAsync(user, "APPLE", $"default-{i}-{user}");
         }
 
-        await RegisterAsync(user, "APPLE", "crm-a-" + user, ("device_app_id", "com.example.crm"));
-        await RegisterAsync(user, "APPLE", "crm-b-" + user, ("device_app_id", "com.example.crm"));
+        await _gateway.RegisterAsync(user, "APPLE", "crm-a-" + user, ("device_app_id", NotificationHubsGateway.CrmApp));
+        await _gateway.RegisterAsync(user, "APPLE", "crm-b-" + user, ("device_app_id", NotificationHubsGateway.CrmApp));
 
-        var status = await PingAsync(user);
+        var status = await _gateway.PingAsync(user);
 
         Assert.Equal(7, status.GetProperty("counts").GetProperty("sent").GetInt32());
         Assert.Equal(2, _hub.RequestCount(HubRoute.DirectBatchSend));
@@ -90,17 +91,17 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_hub_that_refuses_batch_send_gets_direct_sends_and_the_refusal_is_remembered()
+    public async Task A_free_tier_hub_that_refuses_batch_send_gets_direct_sends_and_the_refusal_is_remembered()
     {
-        _hub.RefuseBatchSend = true;
-        var user = await NewUserAsync();
+        _hub.Tier = HubTier.Free;
+        var user = await _gateway.NewUserAsync();
         for (var i = 0; i < 3; i++)
         {
-            await RegisterAsync(user, "ANDROID", $"fcm-{i}-{user}");
+            await _gateway.RegisterAsync(user, "ANDROID", $"fcm-{i}-{user}");
         }
 
-        var first = await PingAsync(user);
-        var second = await PingAsync(user);
+        var first = await _gateway.PingAsync(user);
+        var second = await _gateway.PingAsync(user);
 
         Assert.Equal(3, first.GetProperty("counts").GetProperty("sent").GetInt32());
         Assert.Equal(3, second.GetProperty("counts").GetProperty("sent").GetInt32());
@@ -108,35 +109,17 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
         Assert.Equal(6, _hub.RequestCount(HubRoute.DirectSend));
     }
 
-    [Fact]
-    public async Task A_gone_handle_fails_alone_and_later_pings_skip_its_device_as_registration_invalid()
-    {
-        var user = await NewUserAsync();
-        var gone = await RegisterAsync(user, "APPLE", "gone-" + user);
-        var live = await RegisterAsync(user, "APPLE", "live-" + user);
-        _hub.AnswerForHandle("gone-" + user, 410);
-
-        var first = await PingAsync(user);
-        var second = await PingAsync(user);
-
-        AssertOutcome(first, gone, "failed", OutcomeReasons.HandleGone);
-        AssertOutcome(first, live, "sent", null);
-        AssertOutcome(second, gone, "skipped", OutcomeReasons.InvalidRegistration);
-        AssertOutcome(second, live, "sent", null);
-        Assert.Equal(2, _hub.Received.Count(r => r.Handle == "live-" + user));
-    }
-
     [Theory]
-    [InlineData(400, NotificationHubsReasons.BadPayload)]
-    [InlineData(413, OutcomeReasons.PayloadTooLarge)]
-    [InlineData(404, OutcomeReasons.HandleGone)]
-    public async Task A_final_answer_fails_the_device_with_its_reason_after_one_request(int status, string reason)
+    [InlineData(400, null, NotificationHubsReasons.BadPayload)]
+    [InlineData(413, null, OutcomeReasons.PayloadTooLarge)]
+    [InlineData(403, LocalNotificationHub.MessageTooLargeDetail, OutcomeReasons.PayloadTooLarge)]
+    public async Task A_final_answer_fails_the_device_with_its_reason_after_one_request(int status, string? detail, string reason)
     {
-        var user = await NewUserAsync();
-        var client = await RegisterAsync(user, "WNS", "https://wns.example/?token=" + user);
-        _hub.AnswerForRoute(HubRoute.DirectSend, status);
+        var user = await _gateway.NewUserAsync();
+        var client = await _gateway.RegisterAsync(user, "WNS", "https://wns.example/?token=" + user);
+        _hub.AnswerForRoute(HubRoute.DirectSend, status, detail: detail);
 
-        var result = await PingAsync(user);
+        var result = await _gateway.PingAsync(user);
 
         Assert.StartsWith(reason, Device(result, client).GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, _hub.RequestCount(HubRoute.DirectSend));
@@ -145,11 +128,11 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_with_retry_after_is_waited_out_and_the_device_is_then_sent()
     {
-        var user = await NewUserAsync();
-        var client = await RegisterAsync(user, "APPLE", "apns-" + user);
+        var user = await _gateway.NewUserAsync();
+        var client = await _gateway.RegisterAsync(user, "APPLE", "apns-" + user);
         _hub.AnswerForRoute(HubRoute.DirectSend, 429, retryAfter: TimeSpan.FromSeconds(1), times: 1);
 
-        var result = await PingAsync(user);
+        var result = await _gateway.PingAsync(user);
 
         AssertOutcome(result, client, "sent", null);
         Assert.Equal(2, _hub.RequestCount(HubRoute.DirectSend));
@@ -158,12 +141,12 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_hub_that_keeps_failing_fails_the_devices_with_its_last_answer_after_the_retries()
     {
-        var user = await NewUserAsync();
-        var first = await RegisterAsync(user, "APPLE", "a-" + user);
-        var second = await RegisterAsync(user, "APPLE", "b-" + user);
+        var user = await _gateway.NewUserAsync();
+        var first = await _gateway.RegisterAsync(user, "APPLE", "a-" + user);
+        var second = await _gateway.RegisterAsync(user, "APPLE", "b-" + user);
         _hub.AnswerForRoute(HubRoute.DirectBatchSend, 503);
 
-        var result = await PingAsync(user);
+        var result = await _gateway.PingAsync(user);
 
         Assert.StartsWith("notification hubs answered 503", Device(result, first).GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("notification hubs answered 503", Device(result, second).GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -174,23 +157,23 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     public async Task Rejected_credentials_fail_every_device_once_without_retries_and_turn_healthz_unhealthy()
     {
         await _gateway.DisposeAsync();
-        _gateway = await StartGatewayAsync(_hub.ConnectionStringWithKey(Convert.ToBase64String(new byte[32])));
-        var user = await NewUserAsync();
+        _gateway = await NotificationHubsGateway.StartAsync(_hub, _hub.ConnectionStringWithKey(Convert.ToBase64String(new byte[32])));
+        var user = await _gateway.NewUserAsync();
         var clients = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            clients.Add(await RegisterAsync(user, "APPLE", $"apns-{i}-{user}"));
+            clients.Add(await _gateway.RegisterAsync(user, "APPLE", $"apns-{i}-{user}"));
         }
 
-        clients.Add(await RegisterAsync(user, "ANDROID", "fcm-" + user));
+        clients.Add(await _gateway.RegisterAsync(user, "ANDROID", "fcm-" + user));
 
-        var result = await PingAsync(user);
+        var result = await _gateway.PingAsync(user);
 
         Assert.All(clients, c => AssertOutcome(result, c, "failed", NotificationHubsReasons.CredentialsRejected));
         Assert.Empty(_hub.Received);
         // One request per group (the APNs batch, the FCM device), none repeated.
         Assert.Equal((1, 1), (_hub.RequestCount(HubRoute.DirectBatchSend), _hub.RequestCount(HubRoute.DirectSend)));
-        using var health = await _gateway.Client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using var health = await _gateway.Host.Client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
     }
 
@@ -206,48 +189,5 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
 
         Assert.Contains(plain.LogChannel.Sent, s => s.Handle == "log-" + user);
         Assert.Empty(_hub.Received);
-    }
-
-    private static Task<GatewayHost> StartGatewayAsync(string connectionString) =>
-        GatewayHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["NotificationHubs:ConnectionString"] = connectionString,
-            ["NotificationHubs:HubName"] = "push-hub",
-            ["NotificationHubs:Hubs:com.example.crm"] = "crm-hub",
-            ["NotificationHubs:MaxRetries"] = "2",
-            ["NotificationHubs:RetryDelay"] = "00:00:00.020",
-        });
-
-    private async Task<string> NewUserAsync()
-    {
-        var user = "nh-" + Guid.NewGuid().ToString("N")[..8];
-        await _gateway.CreateUserAsync(user);
-        return user;
-    }
-
-    private Task<string> RegisterAsync(string user, string deviceType, string pin, params (string Name, string Value)[] fields)
-    {
-        var all = new Dictionary<string, string> { ["device_type"] = deviceType, ["device_pin"] = pin };
-        foreach (var (name, value) in fields)
-        {
-            all[name] = value;
-        }
-
-        return _gateway.RegisterDeviceAsync(user, all);
-    }
-
-    private async Task<JsonElement> PingAsync(string user) =>
-        await _gateway.WaitForPingAsync(await _gateway.PingAsync(
-            new("user_id", user), new("message", "hello world"), new("badge", "5"), new("sound", "hello.mp3"),
-            new("vibrate", "2000"), new("sources", "Product,Customer")));
-
-    private static JsonElement Device(JsonElement status, string clientId) =>
-        Assert.Single(status.GetProperty("devices").EnumerateArray(), d => d.GetProperty("client_id").GetString() == clientId);
-
-    private static void AssertOutcome(JsonElement status, string clientId, string outcome, string? reason)
-    {
-        var device = Device(status, clientId);
-        Assert.Equal(outcome, device.GetProperty("outcome").GetString());
-        Assert.Equal(reason, device.GetProperty("reason").GetString());
     }
 }
