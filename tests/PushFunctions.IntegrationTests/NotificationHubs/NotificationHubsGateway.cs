@@ -12,7 +12,7 @@ namespace PushFunctions.IntegrationTests.NotificationHubs;
 /// The real gateway (Kestrel, Azurite) sending through a local hub namespace with the hubs <c>push-hub</c> (the
 /// default) and <c>crm-hub</c> (for <c>com.example.crm</c>), with short retry and telemetry delays and captured logs.
 /// </summary>
-internal sealed class NotificationHubsGateway(GatewayHost host) : IAsyncDisposable
+public sealed class NotificationHubsGateway(GatewayHost host) : IAsyncDisposable
 {
     public const string CrmApp = "com.example.crm";
 
