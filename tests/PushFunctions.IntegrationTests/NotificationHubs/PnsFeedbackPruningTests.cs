@@ -73,6 +73,33 @@ public sealed class PnsFeedbackPruningTests : LocalHubGatewayTests
         Assert.Null((await Gateway.RegistrationAsync(client)).InvalidReason);
     }
 
+    [Theory]
+    [InlineData(401, "InvalidSignature: the token is not valid for this operation.")]
+    [InlineData(403, "")]
+    public async Task A_hub_that_refuses_its_telemetry_is_said_once_sends_go_on_and_nothing_is_pruned(int status, string detail)
+    {
+        Hub.AnswerForRoute(HubRoute.NotificationTelemetry, status, detail: detail);
+        var user = await Gateway.NewUserAsync();
+        var client = await Gateway.RegisterAsync(user, "APPLE", "dead-" + user);
+        Hub.ReportPnsError("dead-" + user, "ExpiredChannel");
+
+        var statuses = new List<System.Text.Json.JsonElement>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add(await Gateway.PingAsync(user));
+        }
+
+        await WaitForAsync(() => Task.FromResult(Hub.RequestCount(HubRoute.NotificationTelemetry) == 3), "three telemetry reads");
+        await WaitForAsync(() => Task.FromResult(Gateway.Logs.Records.Any(IsTelemetryRefusal)), "the refusal to be logged");
+        Assert.All(statuses, s => AssertOutcome(s, client, "sent", null));
+        Assert.Null((await Gateway.RegistrationAsync(client)).InvalidReason);
+        Assert.Single(Gateway.Logs.Records, IsTelemetryRefusal);
+        Assert.Equal(0, Hub.RequestCount(HubRoute.PnsErrorDetails));
+    }
+
+    private static bool IsTelemetryRefusal(CapturedLog record) =>
+        record.Category == typeof(PnsFeedbackWatcher).FullName && record.Level == Microsoft.Extensions.Logging.LogLevel.Warning && record.Message.Contains("refuses", StringComparison.Ordinal);
+
     private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -151,11 +151,12 @@ public sealed partial class PnsFeedbackWatcher : BackgroundService
             {
                 // Not processed far enough yet: the REST reference says to ask again after 10 s, for up to 30 minutes.
             }
-            catch (RequestFailedException e) when (e.ErrorCode == NotificationHubErrorCode.NotAvailableForTier)
+            catch (RequestFailedException e) when (e.Status == 401 || e.ErrorCode is NotificationHubErrorCode.NotAvailableForTier or NotificationHubErrorCode.Forbidden)
             {
+                // Sends work; only pruning is off for this hub. Said once, not for every notification.
                 if (_hubsWithoutTelemetry.TryAdd(notification.Hub.HubName, true))
                 {
-                    LogNoTelemetry(_logger, notification.Hub.HubName);
+                    LogNoTelemetry(_logger, notification.Hub.HubName, e.Status, NotificationHubFailure.Detail(e));
                 }
 
                 return null;
@@ -217,8 +218,8 @@ public sealed partial class PnsFeedbackWatcher : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Ping {PingId}: {Marked} registrations marked invalid because hub {Hub} reported their handles expired or not valid (notification {NotificationId}); {Kept} kept because the device registered again or was deleted since the send")]
     private static partial void LogPruned(ILogger logger, PingId pingId, int marked, string hub, string notificationId, int kept);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notification hub {Hub} has no per-message telemetry (it needs the Standard tier): handles it sends to are not pruned")]
-    private static partial void LogNoTelemetry(ILogger logger, string hub);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification hub {Hub} refuses this gateway its per-message telemetry ({Status}: {Detail}); it needs the Standard tier and an access policy allowed to read it. Sends go on; handles it sends to are not pruned")]
+    private static partial void LogNoTelemetry(ILogger logger, string hub, int status, string? detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {NotificationId} of ping {PingId} through hub {Hub} was not completed within {Timeout}; its handles are not checked")]
     private static partial void LogGaveUp(ILogger logger, string notificationId, PingId pingId, string hub, TimeSpan timeout);
