@@ -55,7 +55,7 @@ public sealed class NotificationHubsDeliveryTests : LocalHubGatewayTests
     }
 
     [Fact]
-    public async Task Devices_sharing_hub_format_and_payload_go_in_one_batch_and_each_app_to_its_ownHub()
+    public async Task Devices_sharing_hub_format_and_payload_go_in_one_batch_and_each_app_to_its_own_hub()
     {
         var user = await Gateway.NewUserAsync();
         for (var i = 0; i < 5; i++)
@@ -141,8 +141,7 @@ public sealed class NotificationHubsDeliveryTests : LocalHubGatewayTests
     [Fact]
     public async Task Rejected_credentials_fail_every_device_once_without_retries_and_turn_healthz_unhealthy()
     {
-        await Gateway.DisposeAsync();
-        Gateway = await NotificationHubsGateway.StartAsync(Hub, Hub.ConnectionStringWithKey(Convert.ToBase64String(new byte[32])));
+        await RestartGatewayAsync(Hub.ConnectionStringWithKey(Convert.ToBase64String(new byte[32])));
         var user = await Gateway.NewUserAsync();
         var clients = new List<string>();
         for (var i = 0; i < 3; i++)
