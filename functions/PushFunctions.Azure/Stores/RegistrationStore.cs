@@ -110,8 +110,7 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             }
         }
 
-        await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
-        return client;
+        return await WriteAsync(client, cancellationToken);
     }
 
     /// <summary>
@@ -132,13 +131,12 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         {
             updated = updated with { UserId = userId };
             await WriteIndexAsync(updated, cancellationToken);
-            await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
+            var moved = await WriteAsync(updated, cancellationToken);
             await users.DeleteEntityAsync(TableKeys.Encode(current.UserId), clientId, ETag.All, cancellationToken);
-            return updated;
+            return moved;
         }
 
-        await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
-        return updated;
+        return await WriteAsync(updated, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(string userId, string clientId, CancellationToken cancellationToken = default)
@@ -159,25 +157,43 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         return true;
     }
 
-    /// <summary>A channel said the handle is gone: skip the device until it registers again.</summary>
-    public async Task MarkInvalidAsync(ClientRegistration client, string reason, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A push service said the handle of <paramref name="client"/> is gone: skip the device until it registers again.
+    /// The mark applies only if the stored row is still the one read into <paramref name="client"/> (If-Match on its
+    /// ETag): a device that registered again meanwhile, likely with a new handle, keeps its registration.
+    /// </summary>
+    /// <returns>True when marked; false when the registration changed or was deleted since it was read.</returns>
+    public async Task<bool> MarkInvalidAsync(ClientRegistration client, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
+        if (client.ETag is null)
+        {
+            throw new ArgumentException("Only a registration read from the store, with its ETag, can be marked.", nameof(client));
+        }
+
         var entity = new TableEntity(TableKeys.Encode(client.UserId), client.ClientId) { [InvalidReasonProperty] = reason };
         try
         {
-            // If-Match * so a client deleted meanwhile is not brought back as a stub.
-            await users.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await users.UpdateEntityAsync(entity, new ETag(client.ETag), TableUpdateMode.Merge, cancellationToken);
+            return true;
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            // Deleted meanwhile: nothing left to mark.
+            // Deleted (404) or written again (412, ETag mismatch) since the send read it: nothing of that registration left to mark.
+            return false;
         }
     }
 
     /// <summary>Client ids are what RhoConnect issues (SecureRandom.hex: 32 lowercase hex digits); they are table keys as they are.</summary>
     public static bool IsClientId(string clientId) =>
         clientId is { Length: 32 } && clientId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
+    /// <summary>Stores the client row as it is; the registration returned carries the written row's ETag.</summary>
+    private async Task<ClientRegistration> WriteAsync(ClientRegistration client, CancellationToken cancellationToken)
+    {
+        var response = await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
+        return client with { ETag = response.Headers.ETag?.ToString() };
+    }
 
     private Task<Response> WriteIndexAsync(ClientRegistration client, CancellationToken cancellationToken) =>
         clientIndex.UpsertEntityAsync(IndexEntity(client), TableUpdateMode.Replace, cancellationToken);
@@ -208,5 +224,6 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             entity.GetString(DeviceFields.PhoneId),
             entity.GetString(DeviceFields.DeviceAppId),
             entity.GetString(DeviceFields.DeviceAppVersion),
-            entity.GetString(InvalidReasonProperty));
+            entity.GetString(InvalidReasonProperty),
+            entity.ETag == default ? null : entity.ETag.ToString());
 }

@@ -89,6 +89,8 @@ public sealed partial class PingDeliverer(
         }
 
         await status.RecordOutcomesAsync(id, outcomes, cancellationToken);
+        // Each mark holds only if the registration is still the one read for this send (its ETag): a device that
+        // registered again meanwhile keeps its new registration.
         var gone = sends.Zip(outcomes).Where(pair => pair.Second.Reason == OutcomeReasons.HandleGone).Select(pair => pair.First.Target.Client);
         foreach (var client in gone)
         {
