@@ -15,6 +15,7 @@ using PushFunctions.Relay.Expiry;
 using PushFunctions.Relay.Polling;
 using PushFunctions.Relay.Security;
 using PushFunctions.Relay.Storage;
+using PushFunctions.Relay.Storage.Log;
 
 namespace PushFunctions.Relay;
 
@@ -58,6 +59,8 @@ public static class RelayApp
         builder.Services.AddSingleton<WriterLease>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<WriterLease>());
         builder.Services.AddHostedService<RelayStateLoader>();
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<TableRelayStore>().Log);
+        builder.Services.AddHostedService<LogCompactionService>();
         builder.Services.AddHostedService<PollDeadlineService>();
         builder.Services.AddHostedService<ExpirySweepService>();
         configure?.Invoke(builder.Services);
