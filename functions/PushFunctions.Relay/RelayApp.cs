@@ -32,6 +32,11 @@ public static class RelayApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
+        // While ASP.NET Core's request logger is enabled at any level, every request carries an Activity and a log scope,
+        // kept for as long as a long poll is held (thousands at once) and allocated again for every message. The relay
+        // logs its own failures (RelayRouter); a line per poll would be noise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
         var settings = builder.Configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
         Validate(settings);
         builder.Services.AddSingleton(Options.Create(settings));
