@@ -96,6 +96,35 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
         Assert.Equal("kept", Encoding.UTF8.GetString(Assert.Single(state.Messages).Data));
     }
 
+    [Fact]
+    public async Task Rows_of_the_shard_layout_are_moved_into_the_log_and_still_there_after_the_next_start()
+    {
+        // Rows as the row-per-message layout wrote them: shard partitions, row = "{instance}:{19-digit id}", the data in
+        // binary parts, and the instance's highest issued id in "{instance}:watermark".
+        await table.AddEntityAsync(new TableEntity("shard2", "device:0000000000000000007")
+        {
+            ["AppName"] = "app",
+            ["CollapseId"] = "3",
+            ["Data"] = Encoding.UTF8.GetBytes("{\"n\":"),
+            ["Data1"] = Encoding.UTF8.GetBytes("7}"),
+        });
+        await table.AddEntityAsync(new TableEntity("shard2", "device:watermark") { ["LastIssuedId"] = 9L });
+
+        using (var upgraded = new MessageLog(table, NullLogger.Instance))
+        {
+            var loaded = await upgraded.LoadAsync();
+            Assert.Equal(7, Assert.Single(loaded.Messages).Id);
+        }
+
+        using var restarted = new MessageLog(table, NullLogger.Instance);
+        var state = await restarted.LoadAsync();
+
+        var message = Assert.Single(state.Messages);
+        Assert.Equal(("device", 7L, "3", "{\"n\":7}"), (message.InstanceId, message.Id, message.CollapseId, Encoding.UTF8.GetString(message.Data)));
+        Assert.Equal(9, state.Watermarks["device"]);
+        Assert.DoesNotContain(table.Query<TableEntity>(), entity => entity.PartitionKey.StartsWith("shard", StringComparison.Ordinal));
+    }
+
     private static LogRecord Queued(string instanceId, long id, string text) =>
         LogRecord.Queued(new StoredMessage(instanceId, id, "app", null, Encoding.UTF8.GetBytes(text), DateTimeOffset.UtcNow));
 }
