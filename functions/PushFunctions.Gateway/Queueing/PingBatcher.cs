@@ -4,6 +4,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Contract;
 using PushFunctions.Core.Pings;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Queueing;
 
@@ -43,7 +44,8 @@ public sealed partial class PingBatcher : BackgroundService
     /// <exception cref="QueueUnavailableException">The queue did not take it; nothing was accepted.</exception>
     public async Task<string> AcceptAsync(PingRequest request, CancellationToken cancellationToken)
     {
-        var pending = new PendingPing(request, _time.GetUtcNow());
+        var (traceParent, traceState) = PingActivities.CurrentContext();
+        var pending = new PendingPing(request, _time.GetUtcNow(), traceParent, traceState);
         await _incoming.Writer.WriteAsync(pending, cancellationToken);
         // Not cancellable once handed over: the envelope's write decides, and the caller must learn which way.
         return await pending.Completion.Task;
@@ -103,9 +105,10 @@ public sealed partial class PingBatcher : BackgroundService
     private async Task SendAsync(List<PendingPing> batch)
     {
         var envelopeId = PingId.NewEnvelopeId();
-        var envelope = new PingEnvelope(
-            envelopeId,
-            batch.Select((p, i) => new Ping(new PingId(envelopeId, i).ToString(), p.Request.UserIds, p.Request.Notification, p.AcceptedAt)).ToList());
+        var pings = batch.Select((p, i) => new Ping(
+            new PingId(envelopeId, i).ToString(), p.Request.UserIds, p.Request.Notification, p.AcceptedAt, p.TraceParent, p.TraceState)).ToList();
+        using var activity = PingActivities.StartEnvelopeSend(envelopeId, pings);
+        var envelope = new PingEnvelope(envelopeId, pings, TraceParent: activity?.Id);
         try
         {
             var body = PingEnvelopeJson.Serialize(envelope);
@@ -118,12 +121,13 @@ public sealed partial class PingBatcher : BackgroundService
                 // Too large for one message: the body goes into the envelope's record, which must land before
                 // the message that points at it.
                 await _status.RecordAcceptedAsync(envelope, body, CancellationToken.None);
-                var reference = PingEnvelopeJson.Serialize(new PingEnvelope(envelopeId, [], Stored: true));
+                var reference = PingEnvelopeJson.Serialize(envelope with { Pings = [], Stored = true });
                 await _queue.SendAsync(new QueuedEnvelope(envelopeId, reference), CancellationToken.None);
             }
         }
         catch (Exception e)
         {
+            activity.Failed("the queue refused the envelope", e);
             LogQueueRefused(_logger, e, envelopeId, batch.Count);
             await MarkRejectedAsync(envelope);
             var refused = e as QueueUnavailableException ?? new QueueUnavailableException("The ping could not be queued.", e);
