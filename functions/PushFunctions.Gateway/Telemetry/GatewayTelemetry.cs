@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using Azure.Monitor.OpenTelemetry.AspNetCore;
 using OpenTelemetry;
-using OpenTelemetry.Instrumentation.AspNetCore;
-using OpenTelemetry.Instrumentation.Http;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -33,7 +30,8 @@ public static class GatewayTelemetry
                     resource.AddService(ServiceName);
                 }
             })
-            .WithTracing(tracing => tracing.AddSource(PingActivities.SourceName))
+            // The redaction first: processors run in the order they are added, exporters after it.
+            .WithTracing(tracing => tracing.AddSource(PingActivities.SourceName).AddProcessor<UrlRedactionProcessor>())
             .WithMetrics(metrics => metrics.AddMeter(PingMetrics.MeterName));
 
         if (!string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]))
@@ -58,20 +56,5 @@ public static class GatewayTelemetry
             // Endpoint, protocol, headers and the rest from the standard OTEL_EXPORTER_OTLP_* settings.
             telemetry.UseOtlpExporter();
         }
-
-        // Whoever added the instrumentation, it records no query string and no outgoing path: a query can hold the
-        // api_token parameter, and an outgoing path a device token (the relay's messageQueue/{token}).
-        services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
-            options.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null));
-        services.Configure<HttpClientTraceInstrumentationOptions>(options =>
-        {
-            options.EnrichWithHttpRequestMessage = (activity, request) => NameServiceOnly(activity, request.RequestUri);
-            options.EnrichWithHttpResponseMessage = (activity, response) => NameServiceOnly(activity, response.RequestMessage?.RequestUri);
-            options.EnrichWithException = (activity, _) => activity.SetTag("url.full", null);
-        });
     }
-
-    /// <summary>An outgoing call's span names the service it called (scheme, host, port), not the path or query.</summary>
-    private static void NameServiceOnly(Activity activity, Uri? uri) =>
-        activity.SetTag("url.full", uri is { IsAbsoluteUri: true } ? uri.GetLeftPart(UriPartial.Authority) + "/" : null);
 }
