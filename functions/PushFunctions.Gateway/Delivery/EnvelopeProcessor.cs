@@ -2,6 +2,7 @@ using System.Globalization;
 using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Pings;
 using PushFunctions.Core.Status;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Delivery;
 
@@ -11,7 +12,7 @@ namespace PushFunctions.Gateway.Delivery;
 /// that could not be delivered as failed, so a message that ends in the poison or dead-letter queue is visible. A
 /// message that is not an envelope at all is <see cref="EnvelopeOutcomeKind.Rejected"/> at once, with the reason.
 /// </summary>
-public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatusStore status, ILogger<EnvelopeProcessor> logger)
+public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatusStore status, PingMetrics metrics, ILogger<EnvelopeProcessor> logger)
 {
     /// <summary>Pings of one envelope delivered at once.</summary>
     private const int PingParallelism = 8;
@@ -34,6 +35,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             return Unfinished(attempt, maxAttempts, "the envelope could not be read");
         }
 
+        using var activity = PingActivities.StartEnvelopeProcess(envelope, attempt, maxAttempts);
         var failures = new System.Collections.Concurrent.ConcurrentBag<(PingId Id, Exception Error)>();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, envelope.Pings.Count),
@@ -41,12 +43,14 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             async (i, token) =>
             {
                 var id = new PingId(envelope.Id, i);
+                using var pingActivity = PingActivities.StartDelivery(id, envelope.Pings[i]);
                 try
                 {
                     await deliverer.DeliverAsync(id, envelope.Pings[i], token);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
+                    pingActivity.Failed("the ping's delivery failed; the message is retried", e);
                     LogAttemptFailed(logger, e, id.ToString(), attempt, maxAttempts);
                     failures.Add((id, e));
                 }
@@ -54,21 +58,26 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
 
         if (failures.IsEmpty)
         {
+            activity.Ended("completed");
             return EnvelopeOutcome.Completed;
         }
 
         var outcome = Unfinished(attempt, maxAttempts, string.Create(CultureInfo.InvariantCulture, $"{failures.Count} of {envelope.Pings.Count} pings not delivered"));
+        activity.Failed(outcome.Reason!);
         if (outcome.Kind == EnvelopeOutcomeKind.Retry)
         {
+            activity.Ended("retry");
             return outcome;
         }
 
+        activity.Ended("gave_up");
         foreach (var (id, error) in failures)
         {
             var reason = string.Create(CultureInfo.InvariantCulture, $"delivery gave up after {attempt} attempts; the message was dead-lettered");
             try
             {
                 await status.MarkFailedAsync(id, reason, cancellationToken);
+                metrics.Failed(PingMetrics.FailReasons.AttemptsExhausted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -107,6 +116,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             if (await status.GetAsync(id, cancellationToken) is not { State: PingState.Done or PingState.Failed })
             {
                 await status.MarkFailedAsync(id, $"the queue dead-lettered the message before delivery completed: {reason}", cancellationToken);
+                metrics.Failed(PingMetrics.FailReasons.DeadLettered);
             }
         }
     }

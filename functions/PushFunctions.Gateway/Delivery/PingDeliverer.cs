@@ -3,6 +3,7 @@ using PushFunctions.Core.Delivery;
 using PushFunctions.Core.FanOut;
 using PushFunctions.Core.Payloads;
 using PushFunctions.Core.Pings;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Delivery;
 
@@ -12,7 +13,12 @@ namespace PushFunctions.Gateway.Delivery;
 /// attempt is not sent again, so a redelivered message never sends a device the same ping twice.
 /// </summary>
 public sealed partial class PingDeliverer(
-    RegistrationStore registrations, PingStatusStore status, IEnumerable<IDeliveryChannel> channels, ILogger<PingDeliverer> logger)
+    RegistrationStore registrations,
+    PingStatusStore status,
+    IEnumerable<IDeliveryChannel> channels,
+    PingMetrics metrics,
+    TimeProvider time,
+    ILogger<PingDeliverer> logger)
 {
     /// <summary>Registration reads in flight at once (Azurite serves about 32 well).</summary>
     private const int ReadParallelism = 32;
@@ -22,6 +28,7 @@ public sealed partial class PingDeliverer(
     public async Task DeliverAsync(PingId id, Ping ping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ping);
+        metrics.RecordQueueAge(time.GetUtcNow() - ping.AcceptedAt);
         var recorded = (await status.BeginDeliveryAsync(id, ping, cancellationToken)).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
         var plan = FanOutPlanner.Plan(await ReadUsersAsync(ping.UserIds, cancellationToken));
 
@@ -53,9 +60,12 @@ public sealed partial class PingDeliverer(
             sends.Add(new DeviceSend(id, target, payload.Payload));
         }
 
+        metrics.RecordFanOut(sendsByChannel.Values.Sum(sends => sends.Count));
         await status.RecordOutcomesAsync(id, outcomes, cancellationToken);
+        metrics.RecordOutcomes(outcomes, channel: null);
         await Task.WhenAll(sendsByChannel.Select(group => SendThroughAsync(id, group.Key, group.Value, cancellationToken)));
         await status.CompleteAsync(id, cancellationToken);
+        metrics.Delivered();
     }
 
     private async Task<IReadOnlyList<UserDevices>> ReadUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
@@ -71,24 +81,35 @@ public sealed partial class PingDeliverer(
     private async Task SendThroughAsync(PingId id, IDeliveryChannel channel, List<DeviceSend> sends, CancellationToken cancellationToken)
     {
         IReadOnlyList<DeviceOutcome> outcomes;
-        try
+        var started = time.GetTimestamp();
+        using (var activity = PingActivities.StartChannelSend(id, channel.Name, sends.Count))
         {
-            outcomes = await channel.SendAsync(sends, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // A channel that fails as a whole fails its own devices only; other channels go on.
-            LogChannelFailed(logger, e, channel.Name, id.ToString());
-            outcomes = sends.Select(s => s.Outcome(OutcomeStatus.Failed, OutcomeReasons.ChannelError(channel.Name))).ToList();
-        }
+            try
+            {
+                outcomes = await channel.SendAsync(sends, cancellationToken);
+                metrics.RecordChannelCall(channel.Name, time.GetElapsedTime(started), error: null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A channel that fails as a whole fails its own devices only; other channels go on.
+                metrics.RecordChannelCall(channel.Name, time.GetElapsedTime(started), e);
+                activity.Failed("the channel failed", e);
+                LogChannelFailed(logger, e, channel.Name, id.ToString());
+                outcomes = sends.Select(s => s.Outcome(OutcomeStatus.Failed, OutcomeReasons.ChannelError(channel.Name))).ToList();
+            }
 
-        var failed = outcomes.Where(o => o.Status == OutcomeStatus.Failed).ToList();
-        if (failed.Count > 0)
-        {
-            LogDevicesFailed(logger, id.ToString(), failed.Count, sends.Count, channel.Name, string.Join(", ", failed.Select(o => o.Reason).Distinct()));
+            var failed = outcomes.Where(o => o.Status == OutcomeStatus.Failed).ToList();
+            var reasons = failed.Count > 0 ? string.Join(", ", failed.Select(o => o.Reason).Distinct()) : null;
+            activity?.SetTag(PingActivities.FailedCountAttribute, failed.Count);
+            activity.Ended(failed.Count > 0 ? "failed" : "sent", reasons);
+            if (failed.Count > 0)
+            {
+                LogDevicesFailed(logger, id.ToString(), failed.Count, sends.Count, channel.Name, reasons!);
+            }
         }
 
         await status.RecordOutcomesAsync(id, outcomes, cancellationToken);
+        metrics.RecordOutcomes(outcomes, channel.Name);
         // Each mark holds only if the registration is still the one read for this send (its ETag): a device that
         // registered again meanwhile keeps its new registration.
         var gone = sends.Zip(outcomes).Where(pair => pair.Second.Reason == OutcomeReasons.HandleGone).Select(pair => pair.First.Target.Client);

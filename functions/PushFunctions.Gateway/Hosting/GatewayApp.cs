@@ -22,6 +22,7 @@ using PushFunctions.Gateway.Queueing;
 using PushFunctions.Gateway.Registration;
 using PushFunctions.Gateway.Sessions;
 using PushFunctions.Gateway.Status;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Hosting;
 
@@ -64,6 +65,7 @@ public static class GatewayApp
         configure?.Invoke(builder);
         var underFunctionsHost = !string.IsNullOrEmpty(customHandlerPort);
         AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost);
+        builder.Services.AddGatewayTelemetry(builder.Configuration);
         builder.Services.AddConsole(builder.Configuration);
 
         var app = builder.Build();

@@ -2,12 +2,19 @@ using PushFunctions.Core.Contract;
 
 namespace PushFunctions.Gateway.Queueing;
 
-/// <summary>A validated ping waiting for a place in an envelope, and the caller waiting for its answer.</summary>
-internal sealed class PendingPing(PingRequest request, DateTimeOffset acceptedAt)
+/// <summary>
+/// A validated ping waiting for a place in an envelope, and the caller waiting for its answer; with the W3C trace
+/// context of its accept, which the envelope carries to delivery.
+/// </summary>
+internal sealed class PendingPing(PingRequest request, DateTimeOffset acceptedAt, string? traceParent, string? traceState)
 {
     public PingRequest Request { get; } = request;
 
     public DateTimeOffset AcceptedAt { get; } = acceptedAt;
+
+    public string? TraceParent { get; } = traceParent;
+
+    public string? TraceState { get; } = traceState;
 
     public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -4,6 +4,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Contract;
 using PushFunctions.Core.Pings;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Queueing;
 
@@ -45,7 +46,8 @@ public sealed partial class PingBatcher : BackgroundService
     /// <exception cref="QueueUnavailableException">The queue did not take it; nothing was accepted.</exception>
     public async Task<string> AcceptAsync(PingRequest request, CancellationToken cancellationToken)
     {
-        var pending = new PendingPing(request, _time.GetUtcNow());
+        var (traceParent, traceState) = PingActivities.CurrentContext();
+        var pending = new PendingPing(request, _time.GetUtcNow(), traceParent, traceState);
         await _incoming.Writer.WriteAsync(pending, cancellationToken);
         // Not cancellable once handed over: the envelope's write decides, and the caller must learn which way.
         return await pending.Completion.Task;
@@ -141,7 +143,7 @@ public sealed partial class PingBatcher : BackgroundService
             {
                 LogQueueRefused(_logger, e, envelope.Envelope.Id, envelope.Envelope.Pings.Count);
                 await MarkRejectedAsync(envelope.Envelope);
-                envelope.Refuse(refused);
+                envelope.Refuse(refused, e);
             }
         }
     }
@@ -163,7 +165,7 @@ public sealed partial class PingBatcher : BackgroundService
         {
             await _status.RecordAcceptedAsync(envelope, body, CancellationToken.None);
             outgoing.Stored = true;
-            body = PingEnvelopeJson.Serialize(new PingEnvelope(envelope.Id, [], Stored: true));
+            body = PingEnvelopeJson.Serialize(envelope with { Pings = [], Stored = true });
         }
 
         return outgoing.Message = new QueuedEnvelope(envelope.Id, body);
