@@ -127,18 +127,28 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             return null;
         }
 
-        var updated = DeviceFields.Apply(current, fields);
-        if (userId is not null && userId != current.UserId)
+        var updated = DeviceFields.Apply(current, fields) with { UserId = userId ?? current.UserId };
+        await WriteAsync(updated, current.UserId, cancellationToken);
+        return updated;
+    }
+
+    /// <summary>
+    /// Stores the client exactly as given: its user, every device field (a null stays null, unlike a register call,
+    /// which keeps what it does not name) and no invalid mark, whatever the store held. Created when the id is new,
+    /// moved when another user held it. Returns the user that held the id before, null when nobody did. This is how
+    /// registrations are copied from a server that is the truth about them.
+    /// </summary>
+    public async Task<string?> PutAsync(ClientRegistration client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!IsClientId(client.ClientId))
         {
-            updated = updated with { UserId = userId };
-            await WriteIndexAsync(updated, cancellationToken);
-            await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
-            await users.DeleteEntityAsync(TableKeys.Encode(current.UserId), clientId, ETag.All, cancellationToken);
-            return updated;
+            throw new ArgumentException("A client id is 32 lowercase hexadecimal characters.", nameof(client));
         }
 
-        await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
-        return updated;
+        var previousUserId = await FindUserAsync(client.ClientId, cancellationToken);
+        await WriteAsync(client with { InvalidReason = null }, previousUserId, cancellationToken);
+        return previousUserId;
     }
 
     public async Task<bool> DeleteAsync(string userId, string clientId, CancellationToken cancellationToken = default)
@@ -155,7 +165,20 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         }
 
         await users.DeleteEntityAsync(TableKeys.Encode(userId), clientId, ETag.All, cancellationToken);
-        await clientIndex.DeleteEntityAsync(clientId, IndexRowKey, ETag.All, cancellationToken);
+        // Only this user's index entry: a client moved to another user meanwhile must stay findable by its id.
+        var index = await clientIndex.GetEntityIfExistsAsync(clientId, IndexRowKey, cancellationToken: cancellationToken);
+        if (index.HasValue && index.Value!.GetString(UserIdProperty) == userId)
+        {
+            try
+            {
+                await clientIndex.DeleteEntityAsync(clientId, IndexRowKey, index.Value.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Moved to another user between the read and the delete: the entry is that user's now.
+            }
+        }
+
         return true;
     }
 
@@ -179,8 +202,21 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
     public static bool IsClientId(string clientId) =>
         clientId is { Length: 32 } && clientId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
-    private Task<Response> WriteIndexAsync(ClientRegistration client, CancellationToken cancellationToken) =>
-        clientIndex.UpsertEntityAsync(IndexEntity(client), TableUpdateMode.Replace, cancellationToken);
+    /// <summary>Writes the client's row; a client that belonged to <paramref name="previousUserId"/> moves: index first, old row last.</summary>
+    private async Task WriteAsync(ClientRegistration client, string? previousUserId, CancellationToken cancellationToken)
+    {
+        var moves = previousUserId != client.UserId;
+        if (moves)
+        {
+            await clientIndex.UpsertEntityAsync(IndexEntity(client), TableUpdateMode.Replace, cancellationToken);
+        }
+
+        await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
+        if (moves && previousUserId is not null)
+        {
+            await users.DeleteEntityAsync(TableKeys.Encode(previousUserId), client.ClientId, ETag.All, cancellationToken);
+        }
+    }
 
     private static TableEntity IndexEntity(ClientRegistration client) =>
         new(client.ClientId, IndexRowKey) { [UserIdProperty] = client.UserId };

@@ -1,0 +1,29 @@
+using PushFunctions.Azure.Configuration;
+using PushFunctions.Azure.Stores;
+using PushFunctions.Import.State;
+
+namespace PushFunctions.Import.Cli;
+
+/// <summary>
+/// The gateway's tables as the command reaches them: the account from the same settings the gateway reads
+/// (<c>AzureWebJobsStorage</c>, a connection string or the identity-based <c>__accountName</c> forms), the same table
+/// names under the same <c>Storage__TablePrefix</c>. Missing tables are created, so the import may run before the
+/// gateway ever started.
+/// </summary>
+internal sealed record ImportStorage(UserStore Users, RegistrationStore Registrations, ImportStateStore State)
+{
+    public const string ConnectionSetting = "AzureWebJobsStorage";
+
+    public static async Task<ImportStorage> OpenAsync(Func<string, string?> settings, string tablePrefix, CancellationToken cancellationToken)
+    {
+        var account = StorageAccount.FromSettings(settings, ConnectionSetting);
+        var users = account.CreateTableClient(tablePrefix + "Users");
+        var clientIndex = account.CreateTableClient(tablePrefix + "ClientIndex");
+        var state = account.CreateTableClient(tablePrefix + ImportStateStore.TableName);
+        await Task.WhenAll(
+            users.CreateIfNotExistsAsync(cancellationToken),
+            clientIndex.CreateIfNotExistsAsync(cancellationToken),
+            state.CreateIfNotExistsAsync(cancellationToken));
+        return new ImportStorage(new UserStore(users), new RegistrationStore(users, clientIndex), new ImportStateStore(state));
+    }
+}

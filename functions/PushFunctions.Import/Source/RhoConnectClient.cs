@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace PushFunctions.Import.Source;
+
+/// <summary>
+/// The read side of RhoConnect's REST API (version 7, <c>/rc/v1</c>), as an API-token caller uses it: the users, a
+/// user's client ids, a client's fields. The gateway serves the same routes, so another gateway can be read the same
+/// way. Answers are parsed as JSON whatever their Content-Type: RhoConnect's Sinatra handlers return JSON text without
+/// setting one, which Sinatra sends as text/html. Failures are <see cref="RequestFailedException"/>s carrying the status;
+/// an answer that is not the JSON the route documents is a <see cref="JsonException"/>.
+/// </summary>
+public class RhoConnectClient
+{
+    private readonly HttpPipeline _pipeline;
+
+    public RhoConnectClient(Uri endpoint, string apiToken, RhoConnectClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiToken);
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException("The RhoConnect server's address is an absolute http:// or https:// URL.", nameof(endpoint));
+        }
+
+        Endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/");
+        var pipelineOptions = new HttpPipelineOptions(options ?? new RhoConnectClientOptions())
+        {
+            ResponseClassifier = RhoConnectResponseClassifier.Instance,
+        };
+        pipelineOptions.PerCallPolicies.Add(new ApiTokenPolicy(apiToken));
+        _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
+    }
+
+    /// <summary>The server's root (with a trailing slash): RhoConnect's routes are below it.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary><c>GET /rc/v1/users</c>: every user's login.</summary>
+    public virtual Task<Response<IReadOnlyList<string>>> GetUsersAsync(CancellationToken cancellationToken = default) =>
+        GetIdsAsync(["rc", "v1", "users"], cancellationToken);
+
+    /// <summary><c>GET /rc/v1/users/{user_id}/clients</c>: the ids of the user's clients.</summary>
+    public virtual Task<Response<IReadOnlyList<string>>> GetClientIdsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return GetIdsAsync(["rc", "v1", "users", userId, "clients"], cancellationToken);
+    }
+
+    /// <summary><c>GET /rc/v1/clients/{client_id}</c>: the client's fields, a list of <c>{"name","value","type"}</c>.</summary>
+    public virtual async Task<Response<ClientParameters>> GetClientAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        var response = await GetAsync(["rc", "v1", "clients", clientId], cancellationToken).ConfigureAwait(false);
+        using var document = Parse(response, JsonValueKind.Array);
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var field in document.RootElement.EnumerateArray())
+        {
+            if (field.ValueKind != JsonValueKind.Object
+                || !field.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                throw new JsonException("A client's fields are objects with a \"name\".");
+            }
+
+            values[name.GetString()!] = field.TryGetProperty("value", out var value) ? Text(value) : null;
+        }
+
+        return Response.FromValue(new ClientParameters(values), response);
+    }
+
+    private async Task<Response<IReadOnlyList<string>>> GetIdsAsync(string[] path, CancellationToken cancellationToken)
+    {
+        var response = await GetAsync(path, cancellationToken).ConfigureAwait(false);
+        using var document = Parse(response, JsonValueKind.Array);
+        var ids = new List<string>(document.RootElement.GetArrayLength());
+        foreach (var id in document.RootElement.EnumerateArray())
+        {
+            ids.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : throw new JsonException("The list holds something other than string ids."));
+        }
+
+        return Response.FromValue<IReadOnlyList<string>>(ids, response);
+    }
+
+    private async Task<Response> GetAsync(string[] path, CancellationToken cancellationToken)
+    {
+        using var message = _pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(Endpoint);
+        // Below the endpoint's own path (it ends with '/'), each segment escaped: logins may hold any character.
+        for (var i = 0; i < path.Length; i++)
+        {
+            message.Request.Uri.AppendPath(i == 0 ? string.Empty : "/", escape: false);
+            message.Request.Uri.AppendPath(path[i], escape: true);
+        }
+
+        message.Request.Headers.SetValue(HttpHeader.Names.Accept, "application/json");
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var response = message.Response;
+        if (response.IsError)
+        {
+            throw new RequestFailedException(response);
+        }
+
+        // The message owns the content stream; keep the answer after it is disposed.
+        message.ExtractResponseContent();
+        return response;
+    }
+
+    private static JsonDocument Parse(Response response, JsonValueKind expected)
+    {
+        var document = JsonDocument.Parse(response.Content);
+        if (document.RootElement.ValueKind != expected)
+        {
+            document.Dispose();
+            throw new JsonException($"The answer is not a JSON {expected.ToString().ToLowerInvariant()}.");
+        }
+
+        return document;
+    }
+
+    /// <summary>Values are strings or null; a number or boolean (a field of another type) keeps its JSON text.</summary>
+    private static string? Text(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.String => value.GetString(),
+        _ => value.GetRawText(),
+    };
+}
