@@ -27,22 +27,22 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             return new UserDevices(userId, Exists: false, []);
         }
 
-        var exists = false;
-        var clients = new List<ClientRegistration>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}");
-        await foreach (var entity in users.QueryAsync(filter, cancellationToken: cancellationToken))
-        {
-            if (entity.RowKey == UserStore.UserRowKey)
-            {
-                exists = true;
-            }
-            else
-            {
-                clients.Add(ToRegistration(userId, entity));
-            }
-        }
+        var found = await ReadUsersAsync(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}"), cancellationToken);
+        return found.Count == 1 ? found[0] : new UserDevices(userId, Exists: false, []);
+    }
 
-        return new UserDevices(userId, exists, clients);
+    /// <summary>
+    /// Every user, with its clients, whose key lies from <paramref name="firstUserId"/>'s to <paramref name="lastUserId"/>'s
+    /// (keys order users ordinally by <see cref="TableKeys.Encode"/>), in one range query: how a bulk reader reads many
+    /// users at once instead of one partition each. A user missing here has no row at all.
+    /// </summary>
+    public async Task<IReadOnlyList<UserDevices>> ListUserDevicesAsync(string firstUserId, string lastUserId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(firstUserId);
+        ArgumentNullException.ThrowIfNull(lastUserId);
+        return await ReadUsersAsync(
+            TableClient.CreateQueryFilter($"PartitionKey ge {TableKeys.Encode(firstUserId)} and PartitionKey le {TableKeys.Encode(lastUserId)}"),
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<ClientRegistration>> ListAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -146,9 +146,21 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             throw new ArgumentException("A client id is 32 lowercase hexadecimal characters.", nameof(client));
         }
 
-        var previousUserId = await FindUserAsync(client.ClientId, cancellationToken);
-        await WriteAsync(client with { InvalidReason = null }, previousUserId, cancellationToken);
-        return previousUserId;
+        client = client with { InvalidReason = null };
+        try
+        {
+            // Most ids are new: the index insert is then all the lookup it takes, and it comes first, as in CreateAsync.
+            await clientIndex.AddEntityAsync(IndexEntity(client), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var previousUserId = await FindUserAsync(client.ClientId, cancellationToken);
+            await WriteAsync(client, previousUserId, cancellationToken);
+            return previousUserId;
+        }
+
+        await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
+        return null;
     }
 
     public async Task<bool> DeleteAsync(string userId, string clientId, CancellationToken cancellationToken = default)
@@ -196,6 +208,43 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         {
             // Deleted meanwhile: nothing left to mark.
         }
+    }
+
+    /// <summary>The users whose rows the filter selects, with their clients: rows come grouped by partition, one user each.</summary>
+    private async Task<List<UserDevices>> ReadUsersAsync(string filter, CancellationToken cancellationToken)
+    {
+        var found = new List<UserDevices>();
+        string? partition = null;
+        var exists = false;
+        var clients = new List<ClientRegistration>();
+        await foreach (var entity in users.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.PartitionKey != partition)
+            {
+                if (partition is not null)
+                {
+                    found.Add(new UserDevices(TableKeys.Decode(partition), exists, clients));
+                }
+
+                (partition, exists, clients) = (entity.PartitionKey, false, []);
+            }
+
+            if (entity.RowKey == UserStore.UserRowKey)
+            {
+                exists = true;
+            }
+            else
+            {
+                clients.Add(ToRegistration(TableKeys.Decode(partition), entity));
+            }
+        }
+
+        if (partition is not null)
+        {
+            found.Add(new UserDevices(TableKeys.Decode(partition), exists, clients));
+        }
+
+        return found;
     }
 
     /// <summary>Client ids are what RhoConnect issues (SecureRandom.hex: 32 lowercase hex digits); they are table keys as they are.</summary>
