@@ -49,40 +49,16 @@ public class RhoConnectClient
     }
 
     /// <summary><c>GET /rc/v1/clients/{client_id}</c>: the client's fields, a list of <c>{"name","value","type"}</c>.</summary>
-    public virtual async Task<Response<ClientParameters>> GetClientAsync(string clientId, CancellationToken cancellationToken = default)
+    public virtual Task<Response<ClientParameters>> GetClientAsync(string clientId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
-        var response = await GetAsync(["rc", "v1", "clients", clientId], cancellationToken).ConfigureAwait(false);
-        using var document = Parse(response, JsonValueKind.Array);
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var field in document.RootElement.EnumerateArray())
-        {
-            if (field.ValueKind != JsonValueKind.Object
-                || !field.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
-            {
-                throw new JsonException("A client's fields are objects with a \"name\".");
-            }
-
-            values[name.GetString()!] = field.TryGetProperty("value", out var value) ? Text(value) : null;
-        }
-
-        return Response.FromValue(new ClientParameters(values), response);
+        return GetAsync(["rc", "v1", "clients", clientId], ParseClient, cancellationToken);
     }
 
-    private async Task<Response<IReadOnlyList<string>>> GetIdsAsync(string[] path, CancellationToken cancellationToken)
-    {
-        var response = await GetAsync(path, cancellationToken).ConfigureAwait(false);
-        using var document = Parse(response, JsonValueKind.Array);
-        var ids = new List<string>(document.RootElement.GetArrayLength());
-        foreach (var id in document.RootElement.EnumerateArray())
-        {
-            ids.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : throw new JsonException("The list holds something other than string ids."));
-        }
+    private Task<Response<IReadOnlyList<string>>> GetIdsAsync(string[] path, CancellationToken cancellationToken) =>
+        GetAsync<IReadOnlyList<string>>(path, ParseIds, cancellationToken);
 
-        return Response.FromValue<IReadOnlyList<string>>(ids, response);
-    }
-
-    private async Task<Response> GetAsync(string[] path, CancellationToken cancellationToken)
+    private async Task<Response<T>> GetAsync<T>(string[] path, Func<JsonElement, T> parse, CancellationToken cancellationToken)
     {
         using var message = _pipeline.CreateMessage();
         message.Request.Method = RequestMethod.Get;
@@ -102,21 +78,41 @@ public class RhoConnectClient
             throw new RequestFailedException(response);
         }
 
-        // The message owns the content stream; keep the answer after it is disposed.
-        message.ExtractResponseContent();
-        return response;
-    }
-
-    private static JsonDocument Parse(Response response, JsonValueKind expected)
-    {
-        var document = JsonDocument.Parse(response.Content);
-        if (document.RootElement.ValueKind != expected)
+        using var document = JsonDocument.Parse(response.Content);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
         {
-            document.Dispose();
-            throw new JsonException($"The answer is not a JSON {expected.ToString().ToLowerInvariant()}.");
+            throw new JsonException("The answer is not a JSON array.");
         }
 
-        return document;
+        return Response.FromValue(parse(document.RootElement), response);
+    }
+
+    private static IReadOnlyList<string> ParseIds(JsonElement array)
+    {
+        var ids = new List<string>(array.GetArrayLength());
+        foreach (var id in array.EnumerateArray())
+        {
+            ids.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : throw new JsonException("The list holds something other than string ids."));
+        }
+
+        return ids;
+    }
+
+    private static ClientParameters ParseClient(JsonElement array)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var field in array.EnumerateArray())
+        {
+            if (field.ValueKind != JsonValueKind.Object
+                || !field.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                throw new JsonException("A client's fields are objects with a \"name\".");
+            }
+
+            values[name.GetString()!] = field.TryGetProperty("value", out var value) ? Text(value) : null;
+        }
+
+        return new ClientParameters(values);
     }
 
     /// <summary>Values are strings or null; a number or boolean (a field of another type) keeps its JSON text.</summary>
