@@ -14,9 +14,10 @@ namespace PushFunctions.Import.Importing;
 /// user ids, the same client ids, the same device fields. The source is the truth about what it lists; the gateway's
 /// rows are read first and written only where they differ, so a second run writes nothing.
 /// <para>
-/// Users go in ordinal order of their ids, a few at a time; an unfinished run records every few seconds the last user
-/// up to which all are done, and the next run continues after it. One process imports at a time (the lease); requests
-/// to the source are bounded by <see cref="ImportOptions.MaxConcurrency"/>.
+/// Users go in the order of their table keys, several at a time, their stored rows read a hundred users per query; an
+/// unfinished run records every few seconds the last user up to which all are done, and the next run continues after
+/// it. One process imports at a time (the lease); requests to the source are bounded by
+/// <see cref="ImportOptions.MaxConcurrency"/>.
 /// </para>
 /// </summary>
 public sealed partial class RegistrationImporter(
@@ -24,6 +25,12 @@ public sealed partial class RegistrationImporter(
 {
     /// <summary>How often an unfinished run records how far it got (also when it stops).</summary>
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Users imported at once, at least: each costs a few requests to the source and about ten storage calls in a row,
+    /// so the storage work of some overlaps the requests of others (Azurite's latency climbs past ~32 calls in flight).
+    /// </summary>
+    public const int MinUsersInFlight = 16;
 
     /// <summary>Users failing one after another this many times mean the source or storage is down: the run stops.</summary>
     public const int MaxFailuresInARow = 20;
@@ -88,7 +95,7 @@ public sealed partial class RegistrationImporter(
         try
         {
             var listed = await FromSourceAsync(requests, ct => source.GetUsersAsync(ct), stop.Token);
-            string[] userIds = [.. listed.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            string[] userIds = [.. listed.Distinct(StringComparer.Ordinal).Order(StoredUsers.KeyOrder)];
             var checkpoint = options.DryRun || options.Restart ? null : await state.ReadCheckpointAsync(stop.Token);
             if (checkpoint is not null && checkpoint.Source != run.Source)
             {
@@ -97,15 +104,16 @@ public sealed partial class RegistrationImporter(
 
             run = run with { Users = userIds.Length, Resumed = checkpoint is not null };
             var importRun = progressSoFar = new ImportRun(run, userIds, checkpoint);
+            var stored = new StoredUsers(registrations, userIds, importRun.FirstIndex);
             var failuresInARow = 0;
             await Parallel.ForEachAsync(
                 Enumerable.Range(importRun.FirstIndex, userIds.Length - importRun.FirstIndex),
-                // Twice the requests in flight, so storage work of some users overlaps the requests of others.
-                new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency * 2, CancellationToken = stop.Token },
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(MinUsersInFlight, options.MaxConcurrency * 2), CancellationToken = stop.Token },
                 async (index, ct) =>
                 {
-                    var user = await ImportUserAsync(userIds[index], options, requests, ct);
-                    progress?.Report(importRun.Finish(index, user));
+                    var (user, listedIds, unlisted) = await ImportUserAsync(userIds[index], () => stored.GetAsync(index, ct), options, requests, ct);
+                    var done = importRun.Finish(index, user, listedIds, unlisted);
+                    progress?.Report(done);
                     if (user.LastError is null)
                     {
                         Interlocked.Exchange(ref failuresInARow, 0);
@@ -121,7 +129,8 @@ public sealed partial class RegistrationImporter(
                     }
                 });
 
-            importRun.Add(await ImportUsersNotAtSourceAsync(userIds, options, stop.Token));
+            importRun.Add(await ListUsersNotAtSourceAsync(userIds, importRun, stop.Token));
+            importRun.Add(await PruneOrCountAsync(importRun.NotAtSource(), options, stop.Token));
             if (!options.DryRun)
             {
                 await SafelyAsync(state.DeleteCheckpointAsync, "the finished run's checkpoint");
@@ -163,7 +172,14 @@ public sealed partial class RegistrationImporter(
         return importRun.Summary(stoppedAs, failure);
     }
 
-    private async Task<ImportTally> ImportUserAsync(string userId, ImportOptions options, SemaphoreSlim requests, CancellationToken cancellationToken)
+    /// <summary>One user and the clients the source lists for it; returns its counts, the client ids the source listed, and those the gateway has besides.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="readStored">Reads what the gateway holds for the user (once).</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="requests">The bound on requests in flight to the source.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    private async Task<(ImportTally Tally, IReadOnlyList<string> Listed, IReadOnlyList<string> Unlisted)> ImportUserAsync(
+        string userId, Func<Task<UserDevices>> readStored, ImportOptions options, SemaphoreSlim requests, CancellationToken cancellationToken)
     {
         var tally = new ImportTally { UsersDone = 1 };
         try
@@ -171,7 +187,7 @@ public sealed partial class RegistrationImporter(
             if (!TableKeys.IsStorable(userId))
             {
                 tally.Skip(userId, null, SkipReasons.UserIdTooLong);
-                return tally;
+                return (tally, [], []);
             }
 
             IReadOnlyList<string> clientIds;
@@ -182,10 +198,10 @@ public sealed partial class RegistrationImporter(
             catch (SourceException e) when (e.Status is 404 or 500)
             {
                 tally.Skip(userId, null, SkipReasons.UnknownAtSource(e.Status));
-                return tally;
+                return (tally, [], []);
             }
 
-            var stored = await registrations.GetUserDevicesAsync(userId, cancellationToken);
+            var stored = await readStored();
             if (!stored.Exists)
             {
                 tally.UsersCreated++;
@@ -217,7 +233,8 @@ public sealed partial class RegistrationImporter(
                 var heldBy = options.DryRun
                     ? current?.UserId ?? await registrations.FindUserAsync(clientId, cancellationToken)
                     : await registrations.PutAsync(wanted, cancellationToken);
-                if (heldBy is null)
+                // An index entry without its row (a run stopped between the two writes) is a creation too.
+                if (heldBy is null || (current is null && heldBy == userId))
                 {
                     tally.ClientsCreated++;
                 }
@@ -233,10 +250,8 @@ public sealed partial class RegistrationImporter(
                 imported.Add(wanted);
             }
 
-            var notListed = stored.Clients.Where(c => !listed.Contains(c.ClientId, StringComparer.Ordinal)).ToList();
-            await PruneOrCountAsync(userId, notListed, options, tally, cancellationToken);
             CountDevices(userId, imported, tally);
-            return tally;
+            return (tally, listed, [.. storedClients.Keys.Except(listed, StringComparer.Ordinal)]);
         }
         catch (SourceException e) when (e.RefusedToken)
         {
@@ -255,7 +270,7 @@ public sealed partial class RegistrationImporter(
             LogUserFailed(logger, userId, reason, e);
             var failed = new ImportTally { UsersDone = 1 };
             failed.Fail(userId, reason);
-            return failed;
+            return (failed, [], []);
         }
     }
 
@@ -297,26 +312,32 @@ public sealed partial class RegistrationImporter(
         return wanted;
     }
 
-    /// <summary>Clients the gateway has for the user and the source does not list: removed with prune, else kept and counted.</summary>
-    private async Task PruneOrCountAsync(string userId, List<ClientRegistration> notAtSource, ImportOptions options, ImportTally tally, CancellationToken cancellationToken)
+    /// <summary>
+    /// Clients the gateway has and the source does not list: removed with prune, else kept and counted. Done once every
+    /// user is, so a client the source moved to another user (listed there, in this run) is never taken for a lost one.
+    /// </summary>
+    private async Task<ImportTally> PruneOrCountAsync(IReadOnlyList<(string UserId, string ClientId)> notAtSource, ImportOptions options, CancellationToken cancellationToken)
     {
+        var tally = new ImportTally();
         if (!options.Prune)
         {
-            tally.ClientsNotAtSource += notAtSource.Count;
-            return;
+            tally.ClientsNotAtSource = notAtSource.Count;
+            return tally;
         }
 
-        foreach (var client in notAtSource)
+        foreach (var (userId, clientId) in notAtSource)
         {
-            if (options.DryRun || await registrations.DeleteAsync(userId, client.ClientId, cancellationToken))
+            if (options.DryRun || await registrations.DeleteAsync(userId, clientId, cancellationToken))
             {
                 tally.ClientsPruned++;
             }
         }
+
+        return tally;
     }
 
-    /// <summary>The gateway's users the source does not list: kept (a user row holds no device), their clients pruned or counted.</summary>
-    private async Task<ImportTally> ImportUsersNotAtSourceAsync(string[] sourceUsers, ImportOptions options, CancellationToken cancellationToken)
+    /// <summary>The gateway's users the source does not list: kept (a user row reaches no device), their clients noted as not at the source.</summary>
+    private async Task<ImportTally> ListUsersNotAtSourceAsync(string[] sourceUsers, ImportRun importRun, CancellationToken cancellationToken)
     {
         var tally = new ImportTally();
         var atSource = sourceUsers.ToHashSet(StringComparer.Ordinal);
@@ -325,7 +346,7 @@ public sealed partial class RegistrationImporter(
             if (!atSource.Contains(login))
             {
                 tally.UsersNotAtSource++;
-                await PruneOrCountAsync(login, [.. await registrations.ListAsync(login, cancellationToken)], options, tally, cancellationToken);
+                importRun.AddUnlisted(login, (await registrations.ListAsync(login, cancellationToken)).Select(c => c.ClientId));
             }
         }
 
