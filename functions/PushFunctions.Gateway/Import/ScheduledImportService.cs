@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Hosting;
 
 namespace PushFunctions.Gateway.Import;
 
@@ -8,13 +9,15 @@ namespace PushFunctions.Gateway.Import;
 /// <see cref="RhoConnectOptions.ImportInterval"/>. A run that outlasts the interval delays the next, never overlaps it.
 /// </summary>
 public sealed partial class ScheduledImportService(
-    ScheduledImport import, IOptions<RhoConnectOptions> options, TimeProvider time, ILogger<ScheduledImportService> logger) : BackgroundService
+    ScheduledImport import, StorageInitializer storage, IOptions<RhoConnectOptions> options, TimeProvider time, ILogger<ScheduledImportService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ImportInterval, time);
         try
         {
+            // The gateway's tables are created once the server listens; the first run writes to them.
+            await storage.FirstAttempt.WaitAsync(stoppingToken);
             do
             {
                 try
