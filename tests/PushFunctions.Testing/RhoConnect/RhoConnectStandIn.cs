@@ -12,7 +12,9 @@ namespace PushFunctions.Testing.RhoConnect;
 /// clients_controller.rb, condition/admin_required.rb, server.rb, client.rb, store_orm.rb):
 /// <list type="bullet">
 /// <item>The token is read from <c>X-RhoConnect-API-TOKEN</c>, else <c>api_token</c>; a missing or unknown one is 422
-/// <c>text/plain</c> "No API token provided", a token of a user who is not an admin 422 "Invalid/missing API user".</item>
+/// <c>text/plain</c> "No API token provided", a token of a user who is not an admin 422 "Invalid/missing API user".
+/// RhoConnect's 401 "Not authenticated" belongs to its login-required routes (condition/login_required.rb), which the
+/// import does not call.</item>
 /// <item><c>GET /rc/v1/users</c>: a JSON array of logins, in no particular order (a Redis set's members; here the
 /// reverse of creation, so nothing can rely on the order).</item>
 /// <item><c>GET /rc/v1/users/{user_id}/clients</c>: a JSON array of client ids; an unknown user is a 500 whose body
@@ -49,6 +51,8 @@ public sealed class RhoConnectStandIn : IAsyncDisposable
     private readonly Dictionary<string, Dictionary<string, string?>> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
     private LoopbackHttpServer? _server;
+    private int _inFlight;
+    private int _mostInFlight;
 
     private RhoConnectStandIn()
     {
@@ -58,6 +62,21 @@ public sealed class RhoConnectStandIn : IAsyncDisposable
 
     /// <summary>Every request's path, in arrival order.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
+
+    /// <summary>How long each answer takes, as a busy server's would: long enough that requests overlap when a client sends them at once.</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
+    /// <summary>The most requests that were being answered at the same time.</summary>
+    public int MostRequestsInFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _mostInFlight;
+            }
+        }
+    }
 
     public static async Task<RhoConnectStandIn> StartAsync()
     {
@@ -142,6 +161,29 @@ public sealed class RhoConnectStandIn : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            lock (_lock)
+            {
+                _mostInFlight = Math.Max(_mostInFlight, inFlight);
+            }
+
+            if (AnswerDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(AnswerDelay, context.RequestAborted);
+            }
+
+            await AnswerRequestAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerRequestAsync(HttpContext context)
     {
         var request = context.Request;
         _requests.Enqueue(request.Path.Value ?? string.Empty);
