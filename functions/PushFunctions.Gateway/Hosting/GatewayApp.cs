@@ -17,6 +17,7 @@ using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Console;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Gateway.Health;
+using PushFunctions.Gateway.Import;
 using PushFunctions.Gateway.Pinging;
 using PushFunctions.Gateway.Queueing;
 using PushFunctions.Gateway.Registration;
@@ -88,12 +89,14 @@ public static class GatewayApp
         app.MapAppLoginEndpoints();
         if (underFunctionsHost)
         {
-            // Only the host, on the loopback port it gave us, invokes the delivery functions; standalone they do not exist.
+            // Only the host, on the loopback port it gave us, invokes the delivery functions and the import's timer;
+            // standalone they do not exist (ScheduledImportService imports on its own schedule).
             app.MapFunctionInvocationEndpoints();
+            app.MapImportFunction();
         }
 
         app.MapConsole();
-        app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync });
         // Liveness: the process answers, without touching storage (for probes, and the benchmark's baseline endpoint).
         app.MapHealthChecks(LivenessPath, new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         return app;
@@ -158,6 +161,7 @@ public static class GatewayApp
         services.AddSingleton<LoginThrottle>();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RhoConnectOptions>>((forwarded, rhoConnect) => ClientAddress.Configure(forwarded, rhoConnect.Value.TrustedProxies));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<QueueHealthCheck>("queue").AddCheck<ChannelHealthCheck>("channels");
+        services.AddRhoConnectImport(configuration, underFunctionsHost);
 
         // Standalone, the app consumes the queue itself with the trigger's semantics; under the host, the trigger does.
         var queueOptions = configuration.GetSection(PushQueueOptions.Section).Get<PushQueueOptions>() ?? new PushQueueOptions();

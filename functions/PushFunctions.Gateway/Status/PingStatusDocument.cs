@@ -1,4 +1,5 @@
 using PushFunctions.Core.Delivery;
+using PushFunctions.Core.FanOut;
 using PushFunctions.Core.Payloads;
 using PushFunctions.Core.Status;
 
@@ -40,11 +41,5 @@ public static class PingStatusDocument
 
     public static string OutcomeName(OutcomeStatus outcome) => outcome.ToString().ToLowerInvariant();
 
-    public static string PlatformName(Platform platform) => platform switch
-    {
-        Platform.Apple => "apple",
-        Platform.Fcm => "fcm",
-        Platform.Wns => "wns",
-        _ => "rhoconnect_push",
-    };
+    public static string PlatformName(Platform platform) => PlatformNames.Name(platform);
 }

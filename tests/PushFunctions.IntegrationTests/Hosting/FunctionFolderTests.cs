@@ -45,14 +45,15 @@ public sealed class FunctionFolderTests
     /// <summary>
     /// The host forwards an HTTP function's request to the handler at the request's own path
     /// (DefaultHttpWorkerService.GetPathValue with enableForwardingHttpRequest), so an HTTP route that matched
-    /// "/DeliverFromQueue" would let anyone on the internet post envelopes to it. Host routes match case-insensitively.
+    /// "/DeliverFromQueue" would let anyone on the internet post envelopes to it (or start imports at
+    /// "/ImportFromRhoConnect"). Host routes match case-insensitively.
     /// </summary>
     [Fact]
-    public void No_http_function_route_matches_the_path_of_a_delivery_function()
+    public void No_http_function_route_matches_the_path_of_a_function_the_host_invokes_itself()
     {
         var functions = ReadFunctions();
         var deliveryPaths = functions.Where(f => f.Trigger != "httpTrigger").Select(f => "/" + f.Name).Order().ToList();
-        Assert.Equal(["/DeadLetteredFromServiceBus", "/DeliverFromQueue", "/DeliverFromServiceBus"], deliveryPaths);
+        Assert.Equal(["/DeadLetteredFromServiceBus", "/DeliverFromQueue", "/DeliverFromServiceBus", "/ImportFromRhoConnect"], deliveryPaths);
 
         foreach (var function in functions.Where(f => f.Trigger == "httpTrigger"))
         {

@@ -9,7 +9,8 @@ namespace PushFunctions.Testing.FunctionsHost;
 /// from the real host running a queueTrigger against Azurite; the Service Bus requests follow the same host code
 /// (ScriptInvocationContextExtensions.GetHttpScriptInvocationContextValue: bytes as base64, every scalar of the binding
 /// data JSON-serialized once more into a string, dictionaries as objects) over the binding data of the Service Bus
-/// extension 5.x (ServiceBusTriggerBindingStrategy.AddBindingData). docs/functions-host.md has the details.
+/// extension 5.x (ServiceBusTriggerBindingStrategy.AddBindingData). The timer request was captured from the real host
+/// too. docs/functions-host.md has the details.
 /// </summary>
 public static class FunctionsHostInvocation
 {
@@ -23,6 +24,16 @@ public static class FunctionsHostInvocation
     /// </summary>
     private const string ServiceBusTemplate =
         """{"Data":{"message":"{body}"},"Metadata":{"MessageReceiver":{},"MessageSession":{},"MessageActions":{},"SessionActions":{},"ReceiveActions":{},"Client":{"FullyQualifiedNamespace":"pushfunctions.servicebus.windows.net","IsClosed":false,"TransportType":0,"Identifier":"pushfunctions.servicebus.windows.net-5c0fd1e2-7a4e-4d40-a3c9-0f1f5b1e9a11"},"DeliveryCount":"{count}","LockToken":"\"6f1f2c1e-9d7b-4a55-8a8e-0b1f3c5d7e90\"","ExpiresAtUtc":"2026-11-26T15:55:14","ExpiresAt":"2026-11-26T15:55:14+00:00","EnqueuedTimeUtc":"2026-11-25T15:55:14","EnqueuedTime":"2026-11-25T15:55:14+00:00","MessageId":"\"{id}\"","ContentType":"\"application/json\"","SequenceNumber":"12","ApplicationProperties":{properties},"UserProperties":{properties},"sys":{"MethodName":"{function}","UtcNow":"2026-11-25T15:55:15.1193333Z","RandGuid":"7fe72dde-a53d-4950-a6b9-33f00859fe38"}}}""";
+
+    /// <summary>
+    /// Captured from the host running a timerTrigger bound as "timer" (schedule every 5 s, against Azurite): the
+    /// TimerInfo as JSON (ScheduleStatus is null until the schedule monitor has recorded a run), only "sys" as metadata.
+    /// </summary>
+    private const string TimerTemplate =
+        """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"{function}","UtcNow":"2026-11-25T17:43:00.0050615Z","RandGuid":"af26d9ba-1832-4bca-aa26-40fcf450aa10"}}}""";
+
+    /// <summary>A timer function's invocation, as the host POSTs it when the schedule fires.</summary>
+    public static string ForTimer(string function) => TimerTemplate.Replace("{function}", function, StringComparison.Ordinal);
 
     /// <summary>A Storage-queue message (host.json messageEncoding base64) as the queueTrigger function receives it.</summary>
     public static string ForStorageQueueMessage(ReadOnlySpan<byte> body, string function, long dequeueCount, string? messageId = null) =>

@@ -13,8 +13,8 @@ public sealed class FunctionsHostLocalRunTests
 {
     private static readonly string Library = RepositoryRoot.PathOf("scripts", "lib", "functions-host.sh");
 
-    /// <summary>HTTP is built into the host; the queue extension is what the script installs into bin/.</summary>
-    private static readonly string[] TriggersWithoutTheBundle = ["httpTrigger", "queueTrigger"];
+    /// <summary>HTTP and timer triggers are built into the host; the queue extension is what the script installs into bin/.</summary>
+    private static readonly string[] TriggersWithoutTheBundle = ["httpTrigger", "queueTrigger", "timerTrigger"];
 
     [Fact]
     public async Task Without_func_on_the_path_it_says_what_to_install_before_starting_anything()
