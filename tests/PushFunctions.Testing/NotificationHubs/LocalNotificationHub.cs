@@ -429,12 +429,6 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             : new ParsedSend(notificationType!, notification, handles);
     }
 
-        context.Response.StatusCode = 201;
-        context.Response.ContentType = "application/xml; charset=utf-8";
-        await context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-            $"<NotificationOutcome xmlns=\"http://schemas.microsoft.com/netservices/2010/10/servicebus/connect\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"><Success>{success}</Success><Failure>{matches.Count - success}</Failure><Results>{results}</Results></NotificationOutcome>"));
-    }
-
     private static async Task ScriptedAsync(HttpContext context, ScriptedAnswer answer)
     {
         if (answer.RetryAfter is { } retryAfter)
