@@ -1,5 +1,5 @@
+using Azure.Data.Tables;
 using PushFunctions.Azure.Stores;
-using PushFunctions.Azure.Tables;
 using PushFunctions.Core.Registrations;
 using PushFunctions.Testing;
 
