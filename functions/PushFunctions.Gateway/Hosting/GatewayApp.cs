@@ -21,6 +21,7 @@ using PushFunctions.Gateway.Import;
 using PushFunctions.Gateway.Pinging;
 using PushFunctions.Gateway.Queueing;
 using PushFunctions.Gateway.Registration;
+using PushFunctions.Gateway.Retention;
 using PushFunctions.Gateway.Sessions;
 using PushFunctions.Gateway.Status;
 using PushFunctions.Gateway.Telemetry;
@@ -93,6 +94,7 @@ public static class GatewayApp
             // standalone they do not exist (ScheduledImportService imports on its own schedule).
             app.MapFunctionInvocationEndpoints();
             app.MapImportFunction();
+            app.MapRetentionFunctionEndpoints();
         }
 
         app.MapConsole();
@@ -109,7 +111,10 @@ public static class GatewayApp
                 "RhoConnect:LoginFailuresPerLogin and :LoginFailuresPerAddress must be at least 1, and :LoginFailureWindow longer than zero.")
             .ValidateOnStart();
         services.Configure<PushQueueOptions>(configuration.GetSection(PushQueueOptions.Section));
-        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
+            .Validate(o => o.PingRetention >= TimeSpan.FromHours(1) && o.ExpiryInterval > TimeSpan.Zero && o.ExpiryMaxRows >= 100,
+                "Storage:PingRetention must be at least an hour (longer than any delivery attempt), :ExpiryInterval longer than zero, and :ExpiryMaxRows at least 100.")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
         // Clients from the connection settings the Functions host reads (AzureWebJobsStorage, ServiceBusConnection).
@@ -141,6 +146,7 @@ public static class GatewayApp
         services.AddHostedService(sp => sp.GetRequiredService<PingBatcher>());
         services.AddSingleton<PingDeliverer>();
         services.AddSingleton<EnvelopeProcessor>();
+        services.AddSingleton<PingExpiry>();
 
         // Channels are tried in registration order; the log channel serves whatever no other channel does.
         services.AddSingleton<ChannelHealth>();
@@ -162,6 +168,12 @@ public static class GatewayApp
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RhoConnectOptions>>((forwarded, rhoConnect) => ClientAddress.Configure(forwarded, rhoConnect.Value.TrustedProxies));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<QueueHealthCheck>("queue").AddCheck<ChannelHealthCheck>("channels");
         services.AddRhoConnectImport(configuration, underFunctionsHost);
+
+        // Standalone, the app removes expired pings itself; under the host, the ExpirePings timer does.
+        if (!underFunctionsHost)
+        {
+            services.AddHostedService<PingExpiryService>();
+        }
 
         // Standalone, the app consumes the queue itself with the trigger's semantics; under the host, the trigger does.
         var queueOptions = configuration.GetSection(PushQueueOptions.Section).Get<PushQueueOptions>() ?? new PushQueueOptions();
