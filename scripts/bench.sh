@@ -16,6 +16,11 @@
 #                              storage (Azurite SIGSTOPped) or Notification Hubs (answering 503) unavailable for
 #                              10 minutes while a ping goes to 30 devices every 10 s: pings refused and how fast,
 #                              pings lost and sends beyond one per device once all have ended (not part of "all")
+#   scripts/bench.sh import    the import command copying BENCH_IMPORT_USERS (10,000) users x 3 clients from a
+#                              RhoConnect stand-in on loopback into Azurite, then again with nothing to change;
+#                              time, peak memory and Azurite's CPU time, beside Azurite's own insert rate (and CPU
+#                              time) for the same rows, measured first on the same Azurite;
+#                              BENCH_IMPORT_ARGS adds options to the command (e.g. "--concurrency 8")
 #   scripts/bench.sh all       all of the above
 # Loopback only; every load is bounded in time. Results and how to read them: docs/benchmarks.md.
 set -euo pipefail
@@ -192,6 +197,14 @@ CS
   printf '%-44s %12s\n' "every bare app start (ms)" "$(figure baseline_live_all)"
 }
 
+bench_import() {
+  azurite_start
+  local command
+  command=$(dotnet msbuild functions/PushFunctions.Import.Cli -getProperty:TargetPath -p:Configuration=Release)
+  load import --connection "$AZURITE_CONNECTION_STRING" --command "$command" --azurite-pid "$AZURITE_PID" \
+    --users "${BENCH_IMPORT_USERS:-10000}" --clients 3
+}
+
 ensure_tools
 mkdir -p "$APP_LOG_DIR"
 case ${1:-} in
@@ -200,6 +213,7 @@ case ${1:-} in
   relay) shift; bench_relay "$@" ;;
   coldstart) bench_coldstart ;;
   outage) shift; bench_outage "$@" ;;
-  all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay; azurite_stop; bench_coldstart ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  import) bench_import ;;
+  all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay; azurite_stop; bench_coldstart; azurite_stop; bench_import ;;
+  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

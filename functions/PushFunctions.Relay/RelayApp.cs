@@ -15,6 +15,7 @@ using PushFunctions.Relay.Expiry;
 using PushFunctions.Relay.Polling;
 using PushFunctions.Relay.Security;
 using PushFunctions.Relay.Storage;
+using PushFunctions.Relay.Storage.Log;
 
 namespace PushFunctions.Relay;
 
@@ -27,6 +28,13 @@ public static class RelayApp
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        // While ASP.NET Core's request logger is enabled at any level, every request carries an Activity and a log scope,
+        // kept for as long as a long poll is held (thousands at once) and allocated again for every message. The relay
+        // logs its own failures (RelayRouter); a line per poll would be noise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // The Azure SDK logs every storage request and response at Information: a line per message written.
+        builder.Logging.AddFilter("Azure", LogLevel.Warning);
 
         var settings = builder.Configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
         Validate(settings);
@@ -53,6 +61,8 @@ public static class RelayApp
         builder.Services.AddSingleton<WriterLease>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<WriterLease>());
         builder.Services.AddHostedService<RelayStateLoader>();
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<TableRelayStore>().Log);
+        builder.Services.AddHostedService<LogCompactionService>();
         builder.Services.AddHostedService<PollDeadlineService>();
         builder.Services.AddHostedService<ExpirySweepService>();
         configure?.Invoke(builder.Services);

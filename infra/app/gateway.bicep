@@ -55,6 +55,12 @@ var deliverySettings = {
   NotificationHubs__HubName: notificationHubName
 }
 
+// The import timer function's schedule (NCRONTAB): the host resolves it even while the import is off, which it is
+// until RhoConnect__ImportFrom and RhoConnect__ImportApiToken are added (docs/azure.md, Optional settings).
+var importSettings = {
+  RhoConnect__ImportSchedule: '0 */5 * * * *'
+}
+
 var relaySettings = empty(relayUrl)
   ? {}
   : {
@@ -114,7 +120,7 @@ module appSettings 'appsettings.bicep' = {
   name: 'gateway-app-settings'
   params: {
     siteName: site.outputs.name
-    settings: union(identitySettings, pushQueueSettings, deliverySettings, relaySettings)
+    settings: union(identitySettings, pushQueueSettings, deliverySettings, importSettings, relaySettings)
   }
 }
 

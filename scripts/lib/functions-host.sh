@@ -77,6 +77,8 @@ values.update({
     "AzureWebJobs.DeliverFromServiceBus.Disabled": "true",
     "AzureWebJobs.DeadLetteredFromServiceBus.Disabled": "true",
 })
+# The import's timer function names its schedule; without it the host would not load that function.
+values.setdefault("RhoConnect__ImportSchedule", "0 */5 * * * *")
 settings["IsEncrypted"] = False
 settings["Values"] = values
 # Owner-only, like the file it is made from: it holds the API token and the relay password.

@@ -1,6 +1,7 @@
 using PushFunctions.LoadGenerator;
 using PushFunctions.LoadGenerator.Fanout;
 using PushFunctions.LoadGenerator.Gateway;
+using PushFunctions.LoadGenerator.Import;
 using PushFunctions.LoadGenerator.Resilience;
 
 if (args.Length > 0 && GatewayBenchCommands.Handles(args[0]))
@@ -19,12 +20,19 @@ if (args.Length == 3 && args[0] == "fanout" && args[1] == "--connection")
     return await FanoutBenchmark.RunAsync(args[2], Console.Out, CancellationToken.None);
 }
 
+if (args.Length >= 7 && args[0] == "import" && args[1] == "--connection" && args[3] == "--command" && args[5] == "--azurite-pid")
+{
+    int Count(string name, int fallback) => Array.IndexOf(args, name) is var i and > 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return await ImportBenchmark.RunAsync(args[2], args[4], Count("--azurite-pid", 0), Count("--users", 10_000), Count("--clients", 3), Console.Out, CancellationToken.None);
+}
+
 if (args.Length == 0 || args[0] != "relay")
 {
     await Console.Error.WriteLineAsync(RelayBenchmarkOptions.Usage);
     await Console.Error.WriteLineAsync(GatewayBenchCommands.Usage);
     await Console.Error.WriteLineAsync(FanoutBenchmark.Usage);
     await Console.Error.WriteLineAsync(OutageBenchmark.Usage);
+    await Console.Error.WriteLineAsync(ImportBenchmark.Usage);
     return 2;
 }
 

@@ -7,8 +7,10 @@ namespace PushFunctions.Azure.NotificationHubs;
 
 /// <summary>
 /// One notification hub, over the Notification Hubs REST API on an Azure.Core pipeline: direct send to one device
-/// handle and direct batch send to up to 1,000 handles, the two sends the gateway makes (Microsoft.Azure.NotificationHubs
-/// cannot be installed here). Names follow that SDK so callers can move to it unchanged. Failures are <see cref="RequestFailedException"/>s carrying the status.
+/// handle and direct batch send to up to 1,000 handles, the two sends the gateway makes, and a sent notification's
+/// per-message telemetry with its PNS error details (Microsoft.Azure.NotificationHubs cannot be installed here). Names
+/// follow that SDK so callers can move to it unchanged. Failures are <see cref="RequestFailedException"/>s carrying the
+/// status and a <see cref="NotificationHubErrorCode"/>.
 /// </summary>
 public class NotificationHubClient
 {
@@ -23,6 +25,7 @@ public class NotificationHubClient
     private const string JsonContentType = "application/json;charset=utf-8";
 
     private readonly HttpPipeline _pipeline;
+    private readonly HttpPipeline _errorDetailsPipeline;
     private readonly Uri _messagesUri;
 
     public NotificationHubClient(string connectionString, string hubName, NotificationHubClientOptions? options = null)
@@ -45,6 +48,8 @@ public class NotificationHubClient
         pipelineOptions.PerRetryPolicies.Add(new SharedAccessSignaturePolicy(
             hubUri, connection.SharedAccessKeyName, connection.SharedAccessKey, options.TokenLifetime, options.TimeProvider));
         _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
+        // PNS error details live in a storage blob whose address carries its own SAS: the hub's signature must not go there.
+        _errorDetailsPipeline = HttpPipelineBuilder.Build(options);
     }
 
     public string HubName { get; }
@@ -83,6 +88,41 @@ public class NotificationHubClient
         SetBody(message.Request, contentType, content);
         var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         return Response.FromValue(ReceiptOf(response), response);
+    }
+
+    /// <summary>
+    /// Reads a sent notification's per-message telemetry (Standard tier only; lower tiers answer 403). The hub answers
+    /// 404 until it has processed the notification, which the REST reference says may last up to 30 minutes.
+    /// </summary>
+    /// <param name="notificationId">The id from the send's Location header (<see cref="NotificationHubSendReceipt.NotificationId"/>).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public virtual async Task<Response<NotificationDetails>> GetNotificationOutcomeDetailsAsync(string notificationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(notificationId);
+        using var message = _pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(new Uri(_messagesUri, Uri.EscapeDataString(notificationId)));
+        message.Request.Uri.AppendQuery("api-version", ApiVersion);
+        message.Request.Headers.SetValue("x-ms-version", ApiVersion);
+        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return Response.FromValue(NotificationDetails.Parse(response.Content.ToString()), response);
+    }
+
+    /// <summary>
+    /// Reads the PNS error details blob a notification's telemetry points at (<see cref="NotificationDetails.PnsErrorDetailsUri"/>):
+    /// one entry per handle a push service refused. The blob's address carries its own SAS; no hub signature is sent.
+    /// </summary>
+    public virtual async Task<Response<IReadOnlyList<PnsFeedback>>> GetPnsErrorDetailsAsync(Uri pnsErrorDetailsUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pnsErrorDetailsUri);
+        using var message = _errorDetailsPipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(pnsErrorDetailsUri);
+        await _errorDetailsPipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var response = message.Response;
+        return response.Status == 200
+            ? Response.FromValue(PnsFeedback.ParseLines(response.Content.ToString()), response)
+            : throw new RequestFailedException(response);
     }
 
     private HttpMessage CreateSend(string format, IReadOnlyDictionary<string, string>? headers, string mode, bool batch = false)

@@ -277,7 +277,155 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
             return FromSummary(id, summary.Value!, await ReadOutcomesAsync(id, cancellationToken));
         }
 
-        // Not delivered yet: the envelope's record says whether the ping exists.
+        return await GetUndeliveredAsync(id, cancellationToken);
+    }
+
+    /// <summary>
+    /// The ping's status with at most <paramref name="pageSize"/> of its devices, from <paramref name="after"/> on (or
+    /// the first), and counts over all of them. One query reads the ping's outcome rows in key order: the counts need
+    /// every row, but only the page's outcomes are kept, so a ping to any number of devices is answered in bounded memory.
+    /// </summary>
+    public async Task<PingStatusPage?> GetPageAsync(PingId id, OutcomeCursor? after, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var summary = await pings.GetEntityIfExistsAsync<TableEntity>(id.EnvelopeId, SummaryRowKey(id.Index), cancellationToken: cancellationToken);
+        if (!summary.HasValue)
+        {
+            return await GetUndeliveredAsync(id, cancellationToken) is { } undelivered ? new PingStatusPage(undelivered, default, null) : null;
+        }
+
+        var counts = default(OutcomeCounts);
+        var page = new List<DeviceOutcome>();
+        OutcomeCursor? next = null;
+        await foreach (var row in pings.QueryAsync<TableEntity>(OutcomeRowsFilter(id), cancellationToken: cancellationToken))
+        {
+            var rowId = row.RowKey[(row.RowKey.IndexOf('|', StringComparison.Ordinal) + 1)..];
+            var order = after is { } cursor ? string.CompareOrdinal(rowId, cursor.Row) : 1;
+            var position = 0;
+            foreach (var outcome in OutcomeJson.Deserialize(row.GetString("Outcomes") ?? "[]"))
+            {
+                counts = counts.Add(outcome.Status);
+                if (order > 0 || (order == 0 && position >= after!.Value.Position))
+                {
+                    if (page.Count < pageSize)
+                    {
+                        page.Add(outcome);
+                    }
+                    else
+                    {
+                        next ??= new OutcomeCursor(rowId, position);
+                    }
+                }
+
+                position++;
+            }
+        }
+
+        return new PingStatusPage(FromSummary(id, summary.Value!, page), counts, next?.ToString());
+    }
+
+    /// <summary>
+    /// Removes what is past its retention, oldest first: every envelope partition created before
+    /// <paramref name="finishedBefore"/> whose pings are all finished (done, failed or rejected), every one created
+    /// before <paramref name="anyBefore"/> whatever its state (no queue message can carry it any more), and each removed
+    /// envelope's stored body, before its rows, so a body is never left without the rows that lead to it. Envelope ids
+    /// are version-7 GUIDs, so "created before" is a partition key range. Rows go in transactions of at most 100 per
+    /// partition. A pass reads at most <paramref name="maxRows"/> rows (finishing the partition it is in) and says
+    /// whether it got to the end. Two passes may run at once: every delete tolerates a row or blob already gone.
+    /// </summary>
+    public async Task<ExpiryPass> ExpireAsync(DateTimeOffset finishedBefore, DateTimeOffset anyBefore, int maxRows, CancellationToken cancellationToken = default)
+    {
+        if (anyBefore > finishedBefore)
+        {
+            throw new ArgumentOutOfRangeException(nameof(anyBefore), "Unfinished pings cannot expire before finished ones.");
+        }
+
+        var anyBound = EnvelopeIdBound(anyBefore);
+        var pass = new ExpiryPass(0, 0, 0, 0, Finished: true);
+        var rowsRead = 0;
+        var partition = new List<TableEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {EnvelopeIdBound(finishedBefore)}");
+        // The columns that say whether a ping is finished; not the outcomes nor envelope bodies.
+        string[] columns = ["PartitionKey", "RowKey", "State", "UserCounts"];
+        await foreach (var row in pings.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
+        {
+            if (partition.Count > 0 && partition[0].PartitionKey != row.PartitionKey)
+            {
+                pass = await ExpirePartitionAsync(partition, anyBound, pass, cancellationToken);
+                partition.Clear();
+                if (rowsRead >= maxRows)
+                {
+                    return pass with { Finished = false };
+                }
+            }
+
+            partition.Add(row);
+            rowsRead++;
+        }
+
+        if (partition.Count > 0)
+        {
+            pass = await ExpirePartitionAsync(partition, anyBound, pass, cancellationToken);
+        }
+
+        // Bodies whose envelope record was never written (the accept failed after the upload), once no message can name them.
+        await foreach (var blob in envelopes.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            if (string.CompareOrdinal(blob.Name, anyBound) >= 0)
+            {
+                break;
+            }
+
+            if (await DeleteBodyAsync(blob.Name, cancellationToken))
+            {
+                pass = pass with { BlobsRemoved = pass.BlobsRemoved + 1 };
+            }
+        }
+
+        return pass;
+    }
+
+    private async Task<ExpiryPass> ExpirePartitionAsync(List<TableEntity> rows, string anyBound, ExpiryPass pass, CancellationToken cancellationToken)
+    {
+        var envelopeId = rows[0].PartitionKey;
+        if (string.CompareOrdinal(envelopeId, anyBound) >= 0
+            && FromPartition(rows).Any(s => s.State is PingState.Queued or PingState.Delivering))
+        {
+            return pass with { EnvelopesKept = pass.EnvelopesKept + 1 };
+        }
+
+        var blobRemoved = await DeleteBodyAsync(envelopeId, cancellationToken);
+        foreach (var chunk in rows.Chunk(TransactionLimit))
+        {
+            try
+            {
+                await pings.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Another pass removed some of them first: the transaction is all or nothing, so delete what is left one by one
+                // (a single delete of a missing row is not an error).
+                foreach (var row in chunk)
+                {
+                    await pings.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                }
+            }
+        }
+
+        return pass with
+        {
+            EnvelopesRemoved = pass.EnvelopesRemoved + 1,
+            RowsRemoved = pass.RowsRemoved + rows.Count,
+            BlobsRemoved = pass.BlobsRemoved + (blobRemoved ? 1 : 0),
+        };
+    }
+
+    private async Task<bool> DeleteBodyAsync(string envelopeId, CancellationToken cancellationToken) =>
+        (await envelopes.GetBlobClient(envelopeId).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value;
+
+    /// <summary>The status of a ping not delivered yet, from its envelope's record; null when there is no such ping.</summary>
+    private async Task<PingStatus?> GetUndeliveredAsync(PingId id, CancellationToken cancellationToken)
+    {
         var envelope = await pings.GetEntityIfExistsAsync<TableEntity>(id.EnvelopeId, EnvelopeRowKey, ["State", "AcceptedAt", "UserCounts"], cancellationToken);
         return envelope.HasValue ? FromEnvelope(id, envelope.Value!) : null;
     }
@@ -380,17 +528,18 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
 
     private async Task<IReadOnlyList<DeviceOutcome>> ReadOutcomesAsync(PingId id, CancellationToken cancellationToken)
     {
-        var prefix = SummaryRowKey(id.Index) + "|";
-        // '}' follows '|' in ordinal order: the range holds exactly the rows with the prefix.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id.EnvelopeId} and RowKey gt {prefix} and RowKey lt {SummaryRowKey(id.Index) + "}"}");
         var outcomes = new List<DeviceOutcome>();
-        await foreach (var row in pings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in pings.QueryAsync<TableEntity>(OutcomeRowsFilter(id), cancellationToken: cancellationToken))
         {
             outcomes.AddRange(OutcomeJson.Deserialize(row.GetString("Outcomes") ?? "[]"));
         }
 
         return outcomes;
     }
+
+    /// <summary>The ping's outcome rows, "{index}|{row}": '}' follows '|' in ordinal order, so the range holds exactly them.</summary>
+    private static string OutcomeRowsFilter(PingId id) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {id.EnvelopeId} and RowKey gt {SummaryRowKey(id.Index) + "|"} and RowKey lt {SummaryRowKey(id.Index) + "}"}");
 
     private async Task SetStateAsync(PingId id, PingState state, string? error, CancellationToken cancellationToken)
     {

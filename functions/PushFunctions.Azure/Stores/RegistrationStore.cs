@@ -27,22 +27,22 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             return new UserDevices(userId, Exists: false, []);
         }
 
-        var exists = false;
-        var clients = new List<ClientRegistration>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}");
-        await foreach (var entity in users.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            if (entity.RowKey == UserStore.UserRowKey)
-            {
-                exists = true;
-            }
-            else
-            {
-                clients.Add(ToRegistration(userId, entity));
-            }
-        }
+        var found = await ReadUsersAsync(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(userId)}"), cancellationToken);
+        return found.Count == 1 ? found[0] : new UserDevices(userId, Exists: false, []);
+    }
 
-        return new UserDevices(userId, exists, clients);
+    /// <summary>
+    /// Every user, with its clients, whose key lies from <paramref name="firstUserId"/>'s to <paramref name="lastUserId"/>'s
+    /// (keys order users ordinally by <see cref="TableKeys.Encode"/>), in one range query: how a bulk reader reads many
+    /// users at once instead of one partition each. A user missing here has no row at all.
+    /// </summary>
+    public async Task<IReadOnlyList<UserDevices>> ListUserDevicesAsync(string firstUserId, string lastUserId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(firstUserId);
+        ArgumentNullException.ThrowIfNull(lastUserId);
+        return await ReadUsersAsync(
+            TableClient.CreateQueryFilter($"PartitionKey ge {TableKeys.Encode(firstUserId)} and PartitionKey le {TableKeys.Encode(lastUserId)}"),
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<ClientRegistration>> ListAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -110,8 +110,7 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             }
         }
 
-        await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
-        return client;
+        return await WriteAsync(client, userId, cancellationToken);
     }
 
     /// <summary>
@@ -127,18 +126,39 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             return null;
         }
 
-        var updated = DeviceFields.Apply(current, fields);
-        if (userId is not null && userId != current.UserId)
+        var updated = DeviceFields.Apply(current, fields) with { UserId = userId ?? current.UserId };
+        return await WriteAsync(updated, current.UserId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the client exactly as given: its user, every device field (a null stays null, unlike a register call,
+    /// which keeps what it does not name) and no invalid mark, whatever the store held. Created when the id is new,
+    /// moved when another user held it. Returns the user that held the id before, null when nobody did. This is how
+    /// registrations are copied from a server that is the truth about them.
+    /// </summary>
+    public async Task<string?> PutAsync(ClientRegistration client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!IsClientId(client.ClientId))
         {
-            updated = updated with { UserId = userId };
-            await WriteIndexAsync(updated, cancellationToken);
-            await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
-            await users.DeleteEntityAsync(TableKeys.Encode(current.UserId), clientId, ETag.All, cancellationToken);
-            return updated;
+            throw new ArgumentException("A client id is 32 lowercase hexadecimal characters.", nameof(client));
         }
 
-        await users.UpsertEntityAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
-        return updated;
+        client = client with { InvalidReason = null };
+        try
+        {
+            // Most ids are new: the index insert is then all the lookup it takes, and it comes first, as in CreateAsync.
+            await clientIndex.AddEntityAsync(IndexEntity(client), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var previousUserId = await FindUserAsync(client.ClientId, cancellationToken);
+            await WriteAsync(client, previousUserId, cancellationToken);
+            return previousUserId;
+        }
+
+        await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
+        return null;
     }
 
     public async Task<bool> DeleteAsync(string userId, string clientId, CancellationToken cancellationToken = default)
@@ -155,32 +175,111 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
         }
 
         await users.DeleteEntityAsync(TableKeys.Encode(userId), clientId, ETag.All, cancellationToken);
-        await clientIndex.DeleteEntityAsync(clientId, IndexRowKey, ETag.All, cancellationToken);
+        // Only this user's index entry: a client moved to another user meanwhile must stay findable by its id.
+        var index = await clientIndex.GetEntityIfExistsAsync<TableEntity>(clientId, IndexRowKey, cancellationToken: cancellationToken);
+        if (index.HasValue && index.Value!.GetString(UserIdProperty) == userId)
+        {
+            try
+            {
+                await clientIndex.DeleteEntityAsync(clientId, IndexRowKey, index.Value.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Moved to another user between the read and the delete: the entry is that user's now.
+            }
+        }
+
         return true;
     }
 
-    /// <summary>A channel said the handle is gone: skip the device until it registers again.</summary>
-    public async Task MarkInvalidAsync(ClientRegistration client, string reason, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A push service said the handle of <paramref name="client"/> is gone: skip the device until it registers again.
+    /// The mark applies only if the stored row is still the one read into <paramref name="client"/> (If-Match on its
+    /// ETag): a device that registered again meanwhile, likely with a new handle, keeps its registration.
+    /// </summary>
+    /// <returns>True when marked; false when the registration changed or was deleted since it was read.</returns>
+    public async Task<bool> MarkInvalidAsync(ClientRegistration client, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
+        if (client.ETag is null)
+        {
+            throw new ArgumentException("Only a registration read from the store, with its ETag, can be marked.", nameof(client));
+        }
+
         var entity = new TableEntity(TableKeys.Encode(client.UserId), client.ClientId) { [InvalidReasonProperty] = reason };
         try
         {
-            // If-Match * so a client deleted meanwhile is not brought back as a stub.
-            await users.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await users.UpdateEntityAsync(entity, new ETag(client.ETag), TableUpdateMode.Merge, cancellationToken);
+            return true;
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            // Deleted meanwhile: nothing left to mark.
+            // Deleted (404) or written again (412, ETag mismatch) since the send read it: nothing of that registration left to mark.
+            return false;
         }
+    }
+
+    /// <summary>The users whose rows the filter selects, with their clients: rows come grouped by partition, one user each.</summary>
+    private async Task<List<UserDevices>> ReadUsersAsync(string filter, CancellationToken cancellationToken)
+    {
+        var found = new List<UserDevices>();
+        string? partition = null;
+        var exists = false;
+        var clients = new List<ClientRegistration>();
+        await foreach (var entity in users.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.PartitionKey != partition)
+            {
+                if (partition is not null)
+                {
+                    found.Add(new UserDevices(TableKeys.Decode(partition), exists, clients));
+                }
+
+                (partition, exists, clients) = (entity.PartitionKey, false, []);
+            }
+
+            if (entity.RowKey == UserStore.UserRowKey)
+            {
+                exists = true;
+            }
+            else
+            {
+                clients.Add(ToRegistration(TableKeys.Decode(partition), entity));
+            }
+        }
+
+        if (partition is not null)
+        {
+            found.Add(new UserDevices(TableKeys.Decode(partition), exists, clients));
+        }
+
+        return found;
     }
 
     /// <summary>Client ids are what RhoConnect issues (SecureRandom.hex: 32 lowercase hex digits); they are table keys as they are.</summary>
     public static bool IsClientId(string clientId) =>
         clientId is { Length: 32 } && clientId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
-    private Task<Response> WriteIndexAsync(ClientRegistration client, CancellationToken cancellationToken) =>
-        clientIndex.UpsertEntityAsync(IndexEntity(client), TableUpdateMode.Replace, cancellationToken);
+    /// <summary>
+    /// Writes the client's row; a client that belonged to <paramref name="previousUserId"/> moves: index first, old row
+    /// last. The registration returned carries the written row's ETag.
+    /// </summary>
+    private async Task<ClientRegistration> WriteAsync(ClientRegistration client, string? previousUserId, CancellationToken cancellationToken)
+    {
+        var moves = previousUserId != client.UserId;
+        if (moves)
+        {
+            await clientIndex.UpsertEntityAsync(IndexEntity(client), TableUpdateMode.Replace, cancellationToken);
+        }
+
+        var response = await users.UpsertEntityAsync(ToEntity(client), TableUpdateMode.Replace, cancellationToken);
+        if (moves && previousUserId is not null)
+        {
+            await users.DeleteEntityAsync(TableKeys.Encode(previousUserId), client.ClientId, ETag.All, cancellationToken);
+        }
+
+        return client with { ETag = response.Headers.ETag?.ToString() };
+    }
 
     private static TableEntity IndexEntity(ClientRegistration client) =>
         new(client.ClientId, IndexRowKey) { [UserIdProperty] = client.UserId };
@@ -208,5 +307,6 @@ public sealed class RegistrationStore(TableClient users, TableClient clientIndex
             entity.GetString(DeviceFields.PhoneId),
             entity.GetString(DeviceFields.DeviceAppId),
             entity.GetString(DeviceFields.DeviceAppVersion),
-            entity.GetString(InvalidReasonProperty));
+            entity.GetString(InvalidReasonProperty),
+            entity.ETag == default ? null : entity.ETag.ToString());
 }

@@ -51,6 +51,24 @@ public sealed class UserStore(TableClient users)
         }
     }
 
+    /// <summary>
+    /// Creates the user, without a password, unless it exists: an existing user is left exactly as it is, its password
+    /// hash included. True when this call created it.
+    /// </summary>
+    public async Task<bool> CreateIfMissingAsync(string login, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        try
+        {
+            await users.AddEntityAsync(new TableEntity(TableKeys.Encode(login), UserRowKey), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ListLoginsAsync(CancellationToken cancellationToken = default)
     {
         var logins = new List<string>();

@@ -1,3 +1,5 @@
+using PushFunctions.Import.Importing;
+
 namespace PushFunctions.Gateway.Configuration;
 
 /// <summary>Settings section "RhoConnect".</summary>
@@ -31,4 +33,28 @@ public sealed class RhoConnectOptions
     /// loopback (the Functions host, or a proxy on the same machine), which is always trusted.
     /// </summary>
     public string TrustedProxies { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The RhoConnect server (its base URL) whose users and device registrations the gateway keeps importing, so devices
+    /// that keep registering there are reached from here. Unset, or without <see cref="ImportApiToken"/>: no import.
+    /// </summary>
+    public string ImportFrom { get; set; } = string.Empty;
+
+    /// <summary>That server's API token: the import only reads (users, their client ids, a client's fields).</summary>
+    public string ImportApiToken { get; set; } = string.Empty;
+
+    /// <summary>
+    /// How often the standalone gateway imports. Under the Functions host the timer function's schedule decides
+    /// (RhoConnect__ImportSchedule, an NCRONTAB expression the host reads).
+    /// </summary>
+    public TimeSpan ImportInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Requests in flight toward the RhoConnect server during an import: gentle on a server that also serves syncs.</summary>
+    public int ImportConcurrency { get; set; } = ImportOptions.DefaultMaxConcurrency;
+
+    /// <summary>Remove the clients the RhoConnect server no longer has (also those the gateway registered itself: it mirrors the server).</summary>
+    public bool ImportPrune { get; set; }
+
+    /// <summary>Both the server and its token are set.</summary>
+    public bool ImportEnabled => !string.IsNullOrWhiteSpace(ImportFrom) && !string.IsNullOrWhiteSpace(ImportApiToken);
 }

@@ -87,9 +87,7 @@ public static class ConsoleHosting
         app.MapGet(ConsoleRoutes.Api + "/pings/{ping_id}", GetPingStatusAsync).RequireAuthorization(Policy);
     }
 
-    /// <summary>The status document the test-push page polls while it shows a ping's progress.</summary>
-    private static async Task<IResult> GetPingStatusAsync(string ping_id, PingStatusStore store, CancellationToken cancellationToken) =>
-        PingId.TryParse(ping_id, out var id) && await store.GetAsync(id, cancellationToken) is { } status
-            ? Results.Json(PingStatusDocument.From(status))
-            : Results.NotFound();
+    /// <summary>The status document the ping pages poll while they show a ping's progress, a console page of devices at a time.</summary>
+    private static Task<IResult> GetPingStatusAsync(string ping_id, HttpRequest request, PingStatusStore store, CancellationToken cancellationToken) =>
+        PingStatusEndpoints.AnswerPageAsync(ping_id, request, store, PingStatusView.DevicesPerPage, Results.NotFound(), cancellationToken);
 }

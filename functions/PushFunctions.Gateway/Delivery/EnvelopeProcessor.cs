@@ -5,6 +5,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Pings;
 using PushFunctions.Core.Status;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Delivery;
 
@@ -16,7 +17,8 @@ namespace PushFunctions.Gateway.Delivery;
 /// record is written is the message given up, so a ping never ends in the poison or dead-letter queue looking
 /// unfinished. A message that is not an envelope at all is <see cref="EnvelopeOutcomeKind.Rejected"/> at once.
 /// </summary>
-public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatusStore status, IOptions<PushQueueOptions> options, ILogger<EnvelopeProcessor> logger)
+public sealed partial class EnvelopeProcessor(
+    PingDeliverer deliverer, PingStatusStore status, PingMetrics metrics, IOptions<PushQueueOptions> options, ILogger<EnvelopeProcessor> logger)
 {
     /// <summary>Pings of one envelope delivered at once.</summary>
     private const int PingParallelism = 8;
@@ -43,6 +45,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             return Unfinished(attempt, maxAttempts, "the envelope could not be read");
         }
 
+        using var activity = PingActivities.StartEnvelopeProcess(envelope, attempt, maxAttempts);
         var waiting = new ConcurrentBag<PingId>();
         var failures = new ConcurrentBag<PingId>();
         await Parallel.ForEachAsync(
@@ -51,16 +54,19 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             async (i, token) =>
             {
                 var id = new PingId(envelope.Id, i);
+                using var pingActivity = PingActivities.StartDelivery(id, envelope.Pings[i]);
                 try
                 {
                     if (await deliverer.DeliverAsync(id, envelope.Pings[i], attempt, maxAttempts, token) is { } reason)
                     {
+                        pingActivity.Ended("waiting", reason);
                         LogPingWaiting(logger, id.ToString(), reason);
                         waiting.Add(id);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
+                    pingActivity.Failed("the ping's delivery failed; the message is retried", e);
                     LogAttemptFailed(logger, e, id.ToString(), attempt, maxAttempts);
                     failures.Add(id);
                 }
@@ -68,12 +74,15 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
 
         if (waiting.IsEmpty && failures.IsEmpty)
         {
+            activity.Ended("completed");
             return EnvelopeOutcome.Completed;
         }
 
         var outcome = Unfinished(attempt, maxAttempts, string.Create(CultureInfo.InvariantCulture, $"{waiting.Count + failures.Count} of {envelope.Pings.Count} pings not delivered"));
+        activity.Failed(outcome.Reason!);
         if (outcome.Kind == EnvelopeOutcomeKind.Retry)
         {
+            activity.Ended("retry");
             return outcome;
         }
 
@@ -85,15 +94,18 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             try
             {
                 await status.MarkFailedAsync(id, reason, cancellationToken);
+                metrics.Failed(PingMetrics.FailReasons.AttemptsExhausted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The message is kept and the write tried again, rather than a ping left looking as if it were still on its way.
                 LogAttemptFailed(logger, e, id.ToString(), attempt, maxAttempts);
+                activity.Ended("retry");
                 return EnvelopeOutcome.Retry($"{outcome.Reason}; recording the pings as failed did not succeed", attempt, Backoff(attempt));
             }
         }
 
+        activity.Ended("gave_up");
         return outcome;
     }
 
@@ -127,6 +139,7 @@ public sealed partial class EnvelopeProcessor(PingDeliverer deliverer, PingStatu
             if (await status.GetAsync(id, cancellationToken) is not { State: PingState.Done or PingState.Failed })
             {
                 await status.MarkFailedAsync(id, $"the queue dead-lettered the message before delivery completed: {reason}", cancellationToken);
+                metrics.Failed(PingMetrics.FailReasons.DeadLettered);
             }
         }
     }

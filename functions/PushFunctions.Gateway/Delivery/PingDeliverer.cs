@@ -7,6 +7,7 @@ using PushFunctions.Core.FanOut;
 using PushFunctions.Core.Payloads;
 using PushFunctions.Core.Pings;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Delivery;
 
@@ -19,7 +20,13 @@ namespace PushFunctions.Gateway.Delivery;
 /// attempt, and fails only on the last one.
 /// </summary>
 public sealed partial class PingDeliverer(
-    RegistrationStore registrations, PingStatusStore status, IEnumerable<IDeliveryChannel> channels, IOptions<PushQueueOptions> options, ILogger<PingDeliverer> logger)
+    RegistrationStore registrations,
+    PingStatusStore status,
+    IEnumerable<IDeliveryChannel> channels,
+    PingMetrics metrics,
+    TimeProvider time,
+    IOptions<PushQueueOptions> options,
+    ILogger<PingDeliverer> logger)
 {
     /// <summary>Registration reads in flight at once (Azurite serves about 32 well).</summary>
     private const int ReadParallelism = 32;
@@ -43,6 +50,7 @@ public sealed partial class PingDeliverer(
     public async Task<string?> DeliverAsync(PingId id, Ping ping, long attempt, int maxAttempts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ping);
+        metrics.RecordQueueAge(time.GetUtcNow() - ping.AcceptedAt);
         var recorded = (await status.BeginDeliveryAsync(id, ping, cancellationToken)).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
         var plan = FanOutPlanner.Plan(await ReadUsersAsync(ping.UserIds, cancellationToken));
 
@@ -74,7 +82,9 @@ public sealed partial class PingDeliverer(
             sends.Add(new DeviceSend(id, target, payload.Payload));
         }
 
+        metrics.RecordFanOut(sendsByChannel.Values.Sum(sends => sends.Count));
         await status.RecordOutcomesAsync(id, outcomes, cancellationToken);
+        metrics.RecordOutcomes(outcomes, channel: null);
         var lastAttempt = attempt >= maxAttempts;
         var left = (await Task.WhenAll(sendsByChannel.Select(group => SendThroughAsync(id, group.Key, group.Value, lastAttempt, cancellationToken))))
             .SelectMany(reasons => reasons).ToList();
@@ -90,10 +100,12 @@ public sealed partial class PingDeliverer(
         if (gaveUp.Count > 0)
         {
             await status.MarkFailedAsync(id, string.Create(CultureInfo.InvariantCulture, $"delivery gave up after {attempt} attempts: {Describe(gaveUp)}"), cancellationToken);
+            metrics.Failed(PingMetrics.FailReasons.AttemptsExhausted);
             return null;
         }
 
         await status.CompleteAsync(id, cancellationToken);
+        metrics.Delivered();
         return null;
     }
 
@@ -164,6 +176,9 @@ public sealed partial class PingDeliverer(
 
         await RecordSentAsync(id, settled, cancellationToken);
         await status.ReleaseClaimsAsync(id, deferred.Select(o => claims[o.Key]).ToList(), cancellationToken);
+        metrics.RecordOutcomes(settled.Concat(deferred), channel.Name);
+        // Each mark holds only if the registration is still the one read for this send (its ETag): a device that
+        // registered again meanwhile keeps its new registration.
         var gone = claimed.Zip(outcomes).Where(pair => pair.Second.Reason == OutcomeReasons.HandleGone).Select(pair => pair.First.Target.Client);
         foreach (var client in gone)
         {
@@ -199,22 +214,37 @@ public sealed partial class PingDeliverer(
     private async Task<List<DeviceOutcome>> SendClaimedAsync(
         PingId id, IDeliveryChannel channel, List<DeviceSend> sends, Dictionary<string, SendClaim> claims, CancellationToken cancellationToken)
     {
+        List<DeviceOutcome> outcomes;
+        var started = time.GetTimestamp();
+        using var activity = PingActivities.StartChannelSend(id, channel.Name, sends.Count);
         try
         {
-            return (await channel.SendAsync(sends, cancellationToken)).ToList();
+            outcomes = (await channel.SendAsync(sends, cancellationToken)).ToList();
+            metrics.RecordChannelCall(channel.Name, time.GetElapsedTime(started), error: null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped mid-send: whether the service took it is unknown, so the redelivery sends it again (at least once).
+            activity.Ended("stopped");
             await status.ReleaseClaimsAsync(id, claims.Values.ToList(), CancellationToken.None);
             throw;
         }
         catch (Exception e)
         {
             // A channel that fails as a whole fails its own devices only; other channels go on.
+            metrics.RecordChannelCall(channel.Name, time.GetElapsedTime(started), e);
+            activity.Failed("the channel failed", e);
             LogChannelFailed(logger, e, channel.Name, id.ToString());
-            return sends.Select(s => s.Outcome(OutcomeStatus.Failed, OutcomeReasons.ChannelError(channel.Name))).ToList();
+            outcomes = sends.Select(s => s.Outcome(OutcomeStatus.Failed, OutcomeReasons.ChannelError(channel.Name))).ToList();
         }
+
+        var failed = outcomes.Count(o => o.Status == OutcomeStatus.Failed);
+        var deferred = outcomes.Count(o => o.Status == OutcomeStatus.Deferred);
+        var unsent = outcomes.Where(o => o.Status is OutcomeStatus.Failed or OutcomeStatus.Deferred).Select(o => o.Reason).Distinct().ToList();
+        activity?.SetTag(PingActivities.FailedCountAttribute, failed);
+        activity?.SetTag(PingActivities.DeferredCountAttribute, deferred);
+        activity.Ended(failed > 0 ? "failed" : deferred > 0 ? "deferred" : "sent", unsent.Count > 0 ? string.Join(", ", unsent) : null);
+        return outcomes;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Channel} channel failed for ping {PingId}")]

@@ -17,11 +17,14 @@ using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Console;
 using PushFunctions.Gateway.Delivery;
 using PushFunctions.Gateway.Health;
+using PushFunctions.Gateway.Import;
 using PushFunctions.Gateway.Pinging;
 using PushFunctions.Gateway.Queueing;
 using PushFunctions.Gateway.Registration;
+using PushFunctions.Gateway.Retention;
 using PushFunctions.Gateway.Sessions;
 using PushFunctions.Gateway.Status;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Hosting;
 
@@ -64,6 +67,7 @@ public static class GatewayApp
         configure?.Invoke(builder);
         var underFunctionsHost = !string.IsNullOrEmpty(customHandlerPort);
         AddGatewayServices(builder.Services, builder.Configuration, underFunctionsHost);
+        builder.Services.AddGatewayTelemetry(builder.Configuration);
         builder.Services.AddConsole(builder.Configuration);
 
         var app = builder.Build();
@@ -86,12 +90,15 @@ public static class GatewayApp
         app.MapAppLoginEndpoints();
         if (underFunctionsHost)
         {
-            // Only the host, on the loopback port it gave us, invokes the delivery functions; standalone they do not exist.
+            // Only the host, on the loopback port it gave us, invokes the delivery functions and the import's timer;
+            // standalone they do not exist (ScheduledImportService imports on its own schedule).
             app.MapFunctionInvocationEndpoints();
+            app.MapImportFunction();
+            app.MapRetentionFunctionEndpoints();
         }
 
         app.MapConsole();
-        app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync });
         // Liveness: the process answers, without touching storage (for probes, and the benchmark's baseline endpoint).
         app.MapHealthChecks(LivenessPath, new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         return app;
@@ -104,7 +111,10 @@ public static class GatewayApp
                 "RhoConnect:LoginFailuresPerLogin and :LoginFailuresPerAddress must be at least 1, and :LoginFailureWindow longer than zero.")
             .ValidateOnStart();
         services.Configure<PushQueueOptions>(configuration.GetSection(PushQueueOptions.Section));
-        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
+            .Validate(o => o.PingRetention >= TimeSpan.FromHours(1) && o.ExpiryInterval > TimeSpan.Zero && o.ExpiryMaxRows >= 100,
+                "Storage:PingRetention must be at least an hour (longer than any delivery attempt), :ExpiryInterval longer than zero, and :ExpiryMaxRows at least 100.")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         // On shutdown the server, the batcher and the consumer each finish what they hold side by side, within the
         // same shutdown timeout, rather than one after the other with whatever time the previous ones left.
@@ -140,6 +150,7 @@ public static class GatewayApp
         services.AddSingleton<PingDeliverer>();
         services.AddSingleton<EnvelopeProcessor>();
         services.AddSingleton<EnvelopeRedelivery>();
+        services.AddSingleton<PingExpiry>();
 
         // Channels are tried in registration order; the log channel serves whatever no other channel does.
         services.AddSingleton<ChannelHealth>();
@@ -160,6 +171,13 @@ public static class GatewayApp
         services.AddSingleton<LoginThrottle>();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RhoConnectOptions>>((forwarded, rhoConnect) => ClientAddress.Configure(forwarded, rhoConnect.Value.TrustedProxies));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<QueueHealthCheck>("queue").AddCheck<ChannelHealthCheck>("channels");
+        services.AddRhoConnectImport(configuration, underFunctionsHost);
+
+        // Standalone, the app removes expired pings itself; under the host, the ExpirePings timer does.
+        if (!underFunctionsHost)
+        {
+            services.AddHostedService<PingExpiryService>();
+        }
 
         // Standalone, the app consumes the queue itself with the trigger's semantics; under the host, the trigger does.
         var queueOptions = configuration.GetSection(PushQueueOptions.Section).Get<PushQueueOptions>() ?? new PushQueueOptions();

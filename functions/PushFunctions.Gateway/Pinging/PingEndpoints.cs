@@ -1,6 +1,7 @@
 using PushFunctions.Core.Contract;
 using PushFunctions.Gateway.Api;
 using PushFunctions.Gateway.Queueing;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Pinging;
 
@@ -16,31 +17,33 @@ public static class PingEndpoints
         app.MapPost(Route, PingAsync);
         foreach (var route in DeprecatedRoutes)
         {
-            app.MapPost(route, (HttpContext context, CallerAuthenticator authenticator, PingBatcher batcher, CancellationToken cancellationToken) =>
+            app.MapPost(route, (HttpContext context, CallerAuthenticator authenticator, PingBatcher batcher, PingMetrics metrics, CancellationToken cancellationToken) =>
             {
                 context.Response.Headers.Warning = DeprecationWarning;
-                return PingAsync(context, authenticator, batcher, cancellationToken);
+                return PingAsync(context, authenticator, batcher, metrics, cancellationToken);
             });
         }
     }
 
-    private static async Task<IResult> PingAsync(HttpContext context, CallerAuthenticator authenticator, PingBatcher batcher, CancellationToken cancellationToken)
+    private static async Task<IResult> PingAsync(
+        HttpContext context, CallerAuthenticator authenticator, PingBatcher batcher, PingMetrics metrics, CancellationToken cancellationToken)
     {
+        using var activity = PingActivities.StartAccept();
         var parameters = await RequestParameterReader.ReadAsync(context.Request, cancellationToken);
         if (parameters.Rejection is { } rejection)
         {
-            return rejection.ToResult();
+            return Rejected(metrics, activity, PingMetrics.RejectReasons.Unreadable, rejection.ToResult());
         }
 
         if (authenticator.Authenticate(context.Request, parameters) is null)
         {
-            return CallerAuthenticator.Refusal;
+            return Rejected(metrics, activity, PingMetrics.RejectReasons.Unauthenticated, CallerAuthenticator.Refusal);
         }
 
         var parsed = PingRequestParser.Parse(parameters.Values);
         if (parsed.Request is null)
         {
-            return Results.Text(parsed.Error, "text/plain", statusCode: StatusCodes.Status400BadRequest);
+            return Rejected(metrics, activity, PingMetrics.RejectReasons.Invalid, Results.Text(parsed.Error, "text/plain", statusCode: StatusCodes.Status400BadRequest));
         }
 
         string pingId;
@@ -48,14 +51,26 @@ public static class PingEndpoints
         {
             pingId = await batcher.AcceptAsync(parsed.Request, cancellationToken);
         }
-        catch (QueueUnavailableException)
+        catch (QueueUnavailableException e)
         {
+            activity.Failed("the ping queue is unavailable", e);
             context.Response.Headers.RetryAfter = "5";
-            return Results.Text("The ping queue is unavailable; nothing was accepted. Retry later.", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Rejected(metrics, activity, PingMetrics.RejectReasons.QueueUnavailable,
+                Results.Text("The ping queue is unavailable; nothing was accepted. Retry later.", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable));
         }
 
+        metrics.Accepted();
+        activity?.SetTag(PingActivities.PingIdAttribute, pingId);
+        activity.Ended("accepted");
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers.Pragma = "no-cache";
         return Results.Json(new PingAccepted(pingId));
+    }
+
+    private static IResult Rejected(PingMetrics metrics, System.Diagnostics.Activity? activity, string reason, IResult answer)
+    {
+        metrics.Rejected(reason);
+        activity.Ended("rejected", reason);
+        return answer;
     }
 }

@@ -2,8 +2,12 @@ using PushFunctions.Core.Contract;
 
 namespace PushFunctions.Gateway.Queueing;
 
-/// <summary>A validated ping waiting for a place in an envelope, and the caller waiting for its answer.</summary>
-internal sealed class PendingPing(PingRequest request, DateTimeOffset acceptedAt, DateTimeOffset deadline)
+/// <summary>
+/// A validated ping waiting for a place in an envelope, and the caller waiting for its answer; with the W3C trace
+/// context of its accept, which the envelope carries to delivery.
+/// </summary>
+internal sealed class PendingPing(
+    PingRequest request, DateTimeOffset acceptedAt, DateTimeOffset deadline, string? traceParent, string? traceState)
 {
     public PingRequest Request { get; } = request;
 
@@ -11,6 +15,10 @@ internal sealed class PendingPing(PingRequest request, DateTimeOffset acceptedAt
 
     /// <summary>When the caller is answered 503 if the envelope is not queued by then.</summary>
     public DateTimeOffset Deadline { get; } = deadline;
+
+    public string? TraceParent { get; } = traceParent;
+
+    public string? TraceState { get; } = traceState;
 
     public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -4,6 +4,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Contract;
 using PushFunctions.Core.Pings;
 using PushFunctions.Gateway.Configuration;
+using PushFunctions.Gateway.Telemetry;
 
 namespace PushFunctions.Gateway.Queueing;
 
@@ -63,7 +64,8 @@ public sealed partial class PingBatcher : BackgroundService
     public async Task<string> AcceptAsync(PingRequest request, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var pending = new PendingPing(request, now, now + _acceptTimeout);
+        var (traceParent, traceState) = PingActivities.CurrentContext();
+        var pending = new PendingPing(request, now, now + _acceptTimeout, traceParent, traceState);
         using var deadline = new CancellationTokenSource(_acceptTimeout, _time);
         using var handover = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
@@ -235,7 +237,7 @@ public sealed partial class PingBatcher : BackgroundService
         {
             var refused = e as QueueUnavailableException ?? new QueueUnavailableException("The ping could not be queued.", e);
             // Callers first: marking the envelopes rejected may wait for the storage that just failed.
-            envelopes[settled..].ForEach(envelope => envelope.Refuse(refused));
+            envelopes[settled..].ForEach(envelope => envelope.Refuse(refused, e));
             foreach (var envelope in envelopes[settled..])
             {
                 LogQueueRefused(_logger, e, envelope.Envelope.Id, envelope.Envelope.Pings.Count);
@@ -261,7 +263,7 @@ public sealed partial class PingBatcher : BackgroundService
         {
             await _status.RecordAcceptedAsync(envelope, body, cancellationToken);
             outgoing.Stored = true;
-            body = PingEnvelopeJson.Serialize(new PingEnvelope(envelope.Id, [], Stored: true));
+            body = PingEnvelopeJson.Serialize(envelope with { Pings = [], Stored = true });
         }
 
         return outgoing.Message = new QueuedEnvelope(envelope.Id, body);

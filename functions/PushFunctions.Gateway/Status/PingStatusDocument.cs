@@ -1,4 +1,5 @@
 using PushFunctions.Core.Delivery;
+using PushFunctions.Core.FanOut;
 using PushFunctions.Core.Payloads;
 using PushFunctions.Core.Status;
 
@@ -7,9 +8,12 @@ namespace PushFunctions.Gateway.Status;
 /// <summary>The ping status as GET /rc/v1/pings/{ping_id} answers it, and as the console shows and polls it.</summary>
 public static class PingStatusDocument
 {
-    public static object From(PingStatus status)
+    /// <param name="page">The ping with one page of its devices; the counts are over all of them.</param>
+    /// <param name="next">Where the next page of devices is read, or null on the last page.</param>
+    public static object From(PingStatusPage page, string? next)
     {
-        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(page);
+        var status = page.Status;
         return new
         {
             ping_id = status.PingId,
@@ -20,9 +24,9 @@ public static class PingStatusDocument
             error = status.Error,
             counts = new
             {
-                sent = status.Count(OutcomeStatus.Sent),
-                skipped = status.Count(OutcomeStatus.Skipped),
-                failed = status.Count(OutcomeStatus.Failed),
+                sent = page.Counts.Sent,
+                skipped = page.Counts.Skipped,
+                failed = page.Counts.Failed,
             },
             devices = status.Devices.Select(d => new
             {
@@ -33,6 +37,7 @@ public static class PingStatusDocument
                 reason = d.Reason,
                 notification_id = d.NotificationId,
             }),
+            next,
         };
     }
 
@@ -40,11 +45,5 @@ public static class PingStatusDocument
 
     public static string OutcomeName(OutcomeStatus outcome) => outcome.ToString().ToLowerInvariant();
 
-    public static string PlatformName(Platform platform) => platform switch
-    {
-        Platform.Apple => "apple",
-        Platform.Fcm => "fcm",
-        Platform.Wns => "wns",
-        _ => "rhoconnect_push",
-    };
+    public static string PlatformName(Platform platform) => PlatformNames.Name(platform);
 }

@@ -254,7 +254,7 @@ public sealed class DeviceDirectory(
                 // Only an undelivered message collapses, so no poll is waiting (the queue is not empty).
                 message = new QueuedMessage(instance.Queue[place].Id, registration.AppName, registration.Token, collapseId, data, now);
                 instance.Queue[place] = message;
-                written = store.WriteMessageAsync(instance.Id, message, isNew: false);
+                written = store.WriteMessageAsync(instance.Id, message);
             }
             else
             {
@@ -272,7 +272,7 @@ public sealed class DeviceDirectory(
                     message.Delivered = true;
                 }
 
-                written = Task.WhenAll(droppedWrite, store.WriteMessageAsync(instance.Id, message, isNew: true));
+                written = Task.WhenAll(droppedWrite, store.WriteMessageAsync(instance.Id, message));
             }
         }
         finally

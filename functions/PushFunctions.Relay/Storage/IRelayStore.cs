@@ -26,8 +26,8 @@ public interface IRelayStore
 
     Task DeleteRegistrationAsync(string instanceId, string appName, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a new message (<paramref name="isNew"/>) or replaces a collapsed one (same id).</summary>
-    Task WriteMessageAsync(string instanceId, QueuedMessage message, bool isNew);
+    /// <summary>Writes a new message, or replaces a collapsed one (same id).</summary>
+    Task WriteMessageAsync(string instanceId, QueuedMessage message);
 
     /// <summary>
     /// Deletes messages and records <paramref name="lastIssuedId"/>, the highest id issued so far, so ids keep increasing

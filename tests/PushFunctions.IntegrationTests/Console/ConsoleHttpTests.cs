@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
 using PushFunctions.Azure.Stores;
+using PushFunctions.Core.Status;
 using PushFunctions.Gateway.Sessions;
+using PushFunctions.IntegrationTests.Storage;
 using PushFunctions.Testing.Gateway;
 
 namespace PushFunctions.IntegrationTests.Console;
@@ -139,6 +141,27 @@ public sealed partial class ConsoleHttpTests : IAsyncLifetime
         Assert.Contains($"{_gateway.QueueName}: 0 waiting; {_gateway.QueueName}-poison: 0 given up", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_large_pings_page_shows_a_page_of_its_devices_with_the_counts_of_all_and_links_the_next_page()
+    {
+        var ping = await SeededPings.SeedAsync(_gateway.Services.GetRequiredService<PingStatusStore>(), DateTimeOffset.UtcNow, PingState.Done, devices: 1_200);
+        using var client = await SignedInClientAsync();
+
+        var pages = new List<string> { await client.GetStringAsync($"/console/pings/{ping}") };
+        while (NextDevicesLink().Match(pages[^1]) is { Success: true } next)
+        {
+            pages.Add(await client.GetStringAsync(WebUtility.HtmlDecode(next.Groups["href"].Value)));
+        }
+
+        Assert.Equal(3, pages.Count);
+        Assert.All(pages, html => Assert.Contains("<caption>Devices (1200)</caption>", html, StringComparison.Ordinal));
+        Assert.All(pages, html => Assert.Contains("<span data-field=\"sent\">960</span>", html, StringComparison.Ordinal));
+        // A page of many devices is not redrawn by the script, which only knows the first page.
+        Assert.All(pages, html => Assert.DoesNotContain("data-src=\"/console/api", html, StringComparison.Ordinal));
+        var shown = pages.SelectMany(html => DeviceClientCell().Matches(html).Select(m => m.Groups["client"].Value)).ToList();
+        Assert.Equal(Enumerable.Range(0, 1_200).Select(SeededPings.ClientId).Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Every console endpoint the app maps, but the sign-in page and static files, which answer anyone.</summary>
     private IEnumerable<(string Pattern, bool IsData)> ConsoleRoutes() =>
         _gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -179,6 +202,12 @@ public sealed partial class ConsoleHttpTests : IAsyncLifetime
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("<a href=\"(?<href>/console/pings/[^\"]+)\" rel=\"next\">")]
+    private static partial Regex NextDevicesLink();
+
+    [GeneratedRegex("<td class=\"mono\">(?<client>[0-9a-f]{32})</td>")]
+    private static partial Regex DeviceClientCell();
 
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"(?<href>/console/console\\.[a-z0-9]+\\.css)\"")]
     private static partial Regex StylesheetLink();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
 using PushFunctions.Gateway.Hosting;
+using PushFunctions.Gateway.Retention;
 
 namespace PushFunctions.IntegrationTests.Hosting;
 
@@ -45,14 +46,15 @@ public sealed class FunctionFolderTests
     /// <summary>
     /// The host forwards an HTTP function's request to the handler at the request's own path
     /// (DefaultHttpWorkerService.GetPathValue with enableForwardingHttpRequest), so an HTTP route that matched
-    /// "/DeliverFromQueue" would let anyone on the internet post envelopes to it. Host routes match case-insensitively.
+    /// "/DeliverFromQueue" would let anyone on the internet post envelopes to it (or start imports at
+    /// "/ImportFromRhoConnect"). Host routes match case-insensitively.
     /// </summary>
     [Fact]
-    public void No_http_function_route_matches_the_path_of_a_delivery_function()
+    public void No_http_function_route_matches_the_path_of_a_function_the_host_invokes_itself()
     {
         var functions = ReadFunctions();
         var deliveryPaths = functions.Where(f => f.Trigger != "httpTrigger").Select(f => "/" + f.Name).Order().ToList();
-        Assert.Equal(["/DeadLetteredFromServiceBus", "/DeliverFromQueue", "/DeliverFromServiceBus"], deliveryPaths);
+        Assert.Equal(["/DeadLetteredFromServiceBus", "/DeliverFromQueue", "/DeliverFromServiceBus", "/ExpirePings", "/ImportFromRhoConnect"], deliveryPaths);
 
         foreach (var function in functions.Where(f => f.Trigger == "httpTrigger"))
         {
@@ -64,6 +66,23 @@ public sealed class FunctionFolderTests
                 Assert.False(matcher.TryMatch(path, new RouteValueDictionary()), $"The HTTP function {function.Name} (route \"{route}\") forwards {path} to the handler.");
             }
         }
+    }
+
+    /// <summary>
+    /// The timer binding's name is the property of Data the host puts the TimerInfo in, and its schedule an NCRONTAB
+    /// expression with seconds (six fields), as the Timers extension parses it (CronSchedule.TryCreate).
+    /// </summary>
+    [Fact]
+    public void The_expiry_function_is_a_timer_whose_binding_the_handler_reads_on_a_six_field_schedule()
+    {
+        using var function = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "functions", "PushFunctions.Gateway", "Functions", RetentionFunctionEndpoints.ExpiryFunction, "function.json")));
+        var trigger = Assert.Single(function.RootElement.GetProperty("bindings").EnumerateArray());
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(TimerInvocation.Binding, trigger.GetProperty("name").GetString());
+        Assert.Equal(6, trigger.GetProperty("schedule").GetString()!.Split(' ').Length);
+        // Not on every start of every instance: a scale-out would run a pass per new instance.
+        Assert.False(trigger.TryGetProperty("runOnStartup", out _));
     }
 
     [Fact]

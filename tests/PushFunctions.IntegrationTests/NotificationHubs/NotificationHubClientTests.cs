@@ -200,6 +200,124 @@ public sealed class NotificationHubClientTests : IAsyncLifetime
         Assert.Contains("at most 1000", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_send_to_a_hub_the_namespace_lacks_is_404_entity_not_found_and_not_retried()
+    {
+        var client = new NotificationHubClient(_hub.ConnectionString, "hubb", FastRetries());
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => client.SendDirectBatchAsync("apple", Body, null, ["a", "b"]));
+
+        Assert.Equal((404, NotificationHubErrorCode.MessagingEntityNotFound), (error.Status, error.ErrorCode));
+        Assert.Equal(1, _hub.RequestCount(HubRoute.DirectBatchSend));
+    }
+
+    /// <summary>
+    /// The send APIs document 403 as "quota exceeded or message too large"; the official client also reads a 403 with
+    /// Retry-After as throttling and a 403 without a reason (as a Listen-only policy's send is answered) as missing rights.
+    /// </summary>
+    [Theory]
+    [InlineData(LocalNotificationHub.QuotaExceededDetail, false, NotificationHubErrorCode.QuotaExceeded)]
+    [InlineData(LocalNotificationHub.MessageTooLargeDetail, false, NotificationHubErrorCode.MessageSizeExceeded)]
+    [InlineData(LocalNotificationHub.NotAvailableForTierDetail, false, NotificationHubErrorCode.NotAvailableForTier)]
+    [InlineData("", false, NotificationHubErrorCode.Forbidden)]
+    [InlineData("", true, NotificationHubErrorCode.QuotaExceeded)]
+    public async Task A_403_is_named_by_its_detail_or_retry_after_and_not_retried(string detail, bool retryAfter, string errorCode)
+    {
+        _hub.AnswerForRoute(HubRoute.DirectSend, 403, retryAfter: retryAfter ? TimeSpan.FromSeconds(1) : null, detail: detail);
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Client().SendDirectNotificationAsync("apple", Body, null, "h"));
+
+        Assert.Equal((403, errorCode), (error.Status, error.ErrorCode));
+        Assert.Equal(1, _hub.RequestCount(HubRoute.DirectSend));
+    }
+
+    [Fact]
+    public async Task A_free_tier_hub_refuses_batch_send_for_its_tier_and_takes_direct_sends()
+    {
+        _hub.Tier = HubTier.Free;
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Client().SendDirectBatchAsync("apple", Body, null, ["a", "b"]));
+        var direct = await Client().SendDirectNotificationAsync("apple", Body, null, "a");
+
+        Assert.Equal((403, NotificationHubErrorCode.NotAvailableForTier), (error.Status, error.ErrorCode));
+        Assert.Equal(201, direct.GetRawResponse().Status);
+        Assert.Null(direct.Value.NotificationId);
+    }
+
+    [Fact]
+    public async Task Pushes_beyond_the_namespaces_quota_are_refused_403_quota_exceeded()
+    {
+        _hub.PushesLeft = 1;
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Client().SendDirectBatchAsync("apple", Body, null, ["a", "b"]));
+        await Client().SendDirectNotificationAsync("apple", Body, null, "a");
+
+        Assert.Equal((403, NotificationHubErrorCode.QuotaExceeded), (error.Status, error.ErrorCode));
+        Assert.Equal(["a"], _hub.Received.Select(r => r.Handle));
+    }
+
+    [Fact]
+    public async Task Standard_tier_telemetry_counts_each_verdict_and_its_error_details_list_the_refused_handles()
+    {
+        _hub.ReportPnsError("apns-dead", "ExpiredChannel");
+        var receipt = await Client().SendDirectBatchAsync("apple", Body, AlertHeaders, ["apns-live", "apns-dead"]);
+
+        var details = (await Client().GetNotificationOutcomeDetailsAsync(receipt.Value.NotificationId!)).Value;
+        var feedback = (await Client().GetPnsErrorDetailsAsync(details.PnsErrorDetailsUri!)).Value;
+
+        Assert.Equal((receipt.Value.NotificationId, NotificationOutcomeState.Completed), (details.NotificationId, details.State));
+        Assert.Equal(
+            [new NotificationOutcomeCount("Apns", "Success", 1), new NotificationOutcomeCount("Apns", "ExpiredChannel", 1)],
+            details.OutcomeCounts);
+        Assert.Equal([new PnsFeedback("ExpiredChannel", "apns-dead", receipt.Value.NotificationId)], feedback);
+        Assert.Equal(1, _hub.RequestCount(HubRoute.PnsErrorDetails));
+    }
+
+    [Fact]
+    public async Task Telemetry_is_404_until_the_hub_has_processed_the_notification_and_has_no_error_details_without_errors()
+    {
+        _hub.HoldTelemetry = true;
+        var receipt = await Client().SendDirectNotificationAsync("fcmv1", """{"message":{}}""", null, "fcm-1");
+
+        var early = await Assert.ThrowsAsync<RequestFailedException>(() => Client().GetNotificationOutcomeDetailsAsync(receipt.Value.NotificationId!));
+        _hub.HoldTelemetry = false;
+        var details = (await Client().GetNotificationOutcomeDetailsAsync(receipt.Value.NotificationId!)).Value;
+
+        Assert.Equal(404, early.Status);
+        Assert.Equal([new NotificationOutcomeCount("FcmV1", "Success", 1)], details.OutcomeCounts);
+        Assert.Null(details.PnsErrorDetailsUri);
+    }
+
+    [Theory]
+    [InlineData(HubTier.Free)]
+    [InlineData(HubTier.Basic)]
+    public async Task Below_standard_sends_carry_no_notification_id_and_telemetry_is_refused_for_the_tier(HubTier tier)
+    {
+        _hub.Tier = tier;
+
+        var receipt = await Client().SendDirectNotificationAsync("apple", Body, null, "a");
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Client().GetNotificationOutcomeDetailsAsync("1"));
+
+        Assert.Null(receipt.Value.NotificationId);
+        Assert.Equal((403, NotificationHubErrorCode.NotAvailableForTier), (error.Status, error.ErrorCode));
+    }
+
+    [Fact]
+    public async Task The_error_details_blob_is_read_by_its_sas_alone_and_refuses_the_hubs_signature_or_a_forged_sas()
+    {
+        _hub.ReportPnsError("apns-dead", "BadChannel");
+        var receipt = await Client().SendDirectNotificationAsync("apple", Body, null, "apns-dead");
+        var blob = (await Client().GetNotificationOutcomeDetailsAsync(receipt.Value.NotificationId!)).Value.PnsErrorDetailsUri!;
+        using var http = new HttpClient();
+
+        using var withHubSignature = Signed(new HttpRequestMessage(HttpMethod.Get, blob));
+        using var signed = await http.SendAsync(withHubSignature);
+        using var forged = await http.GetAsync(new Uri(blob.AbsoluteUri.Replace("sig=", "sig=x", StringComparison.Ordinal)));
+        using var plain = await http.GetAsync(blob);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.OK), (signed.StatusCode, forged.StatusCode, plain.StatusCode));
+    }
+
     private NotificationHubClient Client() => new(_hub.ConnectionString, "hub", FastRetries());
 
     private static NotificationHubClientOptions FastRetries() =>

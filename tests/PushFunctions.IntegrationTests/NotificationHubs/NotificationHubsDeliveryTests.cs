@@ -4,48 +4,34 @@ using PushFunctions.Core.Delivery;
 using PushFunctions.Gateway.Channels.NotificationHubs;
 using PushFunctions.Testing.Gateway;
 using PushFunctions.Testing.NotificationHubs;
+using static PushFunctions.IntegrationTests.NotificationHubs.NotificationHubsGateway;
 
 namespace PushFunctions.IntegrationTests.NotificationHubs;
 
 /// <summary>Pings delivered by the real gateway (Kestrel, Azurite) through the local Notification Hubs server.</summary>
-public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
+public sealed class NotificationHubsDeliveryTests : LocalHubGatewayTests
 {
     private const string ApplePayload = """{"aps":{"alert":"hello world","badge":5,"sound":"hello.mp3","vibrate":"2000"},"do_sync":["Product","Customer"]}""";
-    private LocalNotificationHub _hub = null!;
-    private GatewayHost _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _hub = await LocalNotificationHub.StartAsync("push-hub", "crm-hub");
-        _gateway = await StartGatewayAsync(_hub.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _hub.DisposeAsync();
-    }
-
     [Fact]
     public async Task Apns_fcm_and_wns_devices_receive_exactly_the_documented_payloads_with_their_format_and_headers()
     {
-        var user = await NewUserAsync();
-        var apple = await RegisterAsync(user, "APPLE", "apns-" + user);
-        var android = await RegisterAsync(user, "ANDROID", "fcm-" + user, ("phone_id", "phone-42"));
-        var windows = await RegisterAsync(user, "WNS", "https://wns.example/?token=" + user, ("phone_id", "pc-7"));
+        var user = await Gateway.NewUserAsync();
+        var apple = await Gateway.RegisterAsync(user, "APPLE", "apns-" + user);
+        var android = await Gateway.RegisterAsync(user, "ANDROID", "fcm-" + user, ("phone_id", "phone-42"));
+        var windows = await Gateway.RegisterAsync(user, "WNS", "https://wns.example/?token=" + user, ("phone_id", "pc-7"));
 
-        var status = await PingAsync(user);
+        var status = await Gateway.PingAsync(user);
 
         Assert.Equal(3, status.GetProperty("counts").GetProperty("sent").GetInt32());
-        var toApple = Assert.Single(_hub.Received, r => r.Handle == "apns-" + user);
+        var toApple = Assert.Single(Hub.Received, r => r.Handle == "apns-" + user);
         Assert.Equal(("push-hub", "apple", ApplePayload), (toApple.Hub, toApple.Format, toApple.Body));
         Assert.Equal(("alert", "10"), (toApple.Headers["apns-push-type"], toApple.Headers["apns-priority"]));
-        var toAndroid = Assert.Single(_hub.Received, r => r.Handle == "fcm-" + user);
+        var toAndroid = Assert.Single(Hub.Received, r => r.Handle == "fcm-" + user);
         Assert.Equal("fcmv1", toAndroid.Format);
         Assert.Equal(
             """{"message":{"android":{"priority":"high","data":{"do_sync":"Product,Customer","alert":"hello world","badge":"5","sound":"hello.mp3","vibrate":"2000","phone_id":"phone-42"},"notification":{"body":"hello world"}}}}""",
             toAndroid.Body);
-        var toWindows = Assert.Single(_hub.Received, r => r.Handle == "https://wns.example/?token=" + user);
+        var toWindows = Assert.Single(Hub.Received, r => r.Handle == "https://wns.example/?token=" + user);
         Assert.Equal(("windows", "wns/raw", "application/octet-stream"), (toWindows.Format, toWindows.Headers["X-WNS-Type"], toWindows.ContentType));
         Assert.Equal("""{"do_sync":"Product,Customer","alert":"hello world","badge":"5","sound":"hello.mp3","vibrate":"2000","phone_id":"pc-7"}""", toWindows.Body);
 
@@ -58,12 +44,12 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_silent_ping_goes_to_apns_as_a_background_push_with_priority_5()
     {
-        var user = await NewUserAsync();
-        await RegisterAsync(user, "APPLE", "apns-" + user);
+        var user = await Gateway.NewUserAsync();
+        await Gateway.RegisterAsync(user, "APPLE", "apns-" + user);
 
-        await _gateway.WaitForPingAsync(await _gateway.PingAsync(new("user_id", user), new("sources", "Product")));
+        await Gateway.Host.WaitForPingAsync(await Gateway.Host.PingAsync(new("user_id", user), new("sources", "Product")));
 
-        var received = Assert.Single(_hub.Received);
+        var received = Assert.Single(Hub.Received);
         Assert.Equal("""{"aps":{"content-available":1},"do_sync":["Product"]}""", received.Body);
         Assert.Equal(("background", "5"), (received.Headers["apns-push-type"], received.Headers["apns-priority"]));
     }
@@ -71,129 +57,109 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Devices_sharing_hub_format_and_payload_go_in_one_batch_and_each_app_to_its_own_hub()
     {
-        var user = await NewUserAsync();
+        var user = await Gateway.NewUserAsync();
         for (var i = 0; i < 5; i++)
         {
-            await RegisterAsync(user, "APPLE", $"default-{i}-{user}");
+            await Gateway.RegisterAsync(user, "APPLE", $"default-{i}-{user}");
         }
 
-        await RegisterAsync(user, "APPLE", "crm-a-" + user, ("device_app_id", "com.example.crm"));
-        await RegisterAsync(user, "APPLE", "crm-b-" + user, ("device_app_id", "com.example.crm"));
+        await Gateway.RegisterAsync(user, "APPLE", "crm-a-" + user, ("device_app_id", NotificationHubsGateway.CrmApp));
+        await Gateway.RegisterAsync(user, "APPLE", "crm-b-" + user, ("device_app_id", NotificationHubsGateway.CrmApp));
 
-        var status = await PingAsync(user);
+        var status = await Gateway.PingAsync(user);
 
         Assert.Equal(7, status.GetProperty("counts").GetProperty("sent").GetInt32());
-        Assert.Equal(2, _hub.RequestCount(HubRoute.DirectBatchSend));
-        Assert.Equal(0, _hub.RequestCount(HubRoute.DirectSend));
-        Assert.Equal(["crm-a-" + user, "crm-b-" + user], _hub.Received.Where(r => r.Hub == "crm-hub").Select(r => r.Handle).Order());
-        Assert.Equal(5, _hub.Received.Count(r => r.Hub == "push-hub"));
+        Assert.Equal(2, Hub.RequestCount(HubRoute.DirectBatchSend));
+        Assert.Equal(0, Hub.RequestCount(HubRoute.DirectSend));
+        Assert.Equal(["crm-a-" + user, "crm-b-" + user], Hub.Received.Where(r => r.Hub == "crm-hub").Select(r => r.Handle).Order());
+        Assert.Equal(5, Hub.Received.Count(r => r.Hub == "push-hub"));
     }
 
     [Fact]
-    public async Task A_hub_that_refuses_batch_send_gets_direct_sends_and_the_refusal_is_remembered()
+    public async Task A_free_tier_hub_that_refuses_batch_send_gets_direct_sends_and_the_refusal_is_remembered()
     {
-        _hub.RefuseBatchSend = true;
-        var user = await NewUserAsync();
+        Hub.Tier = HubTier.Free;
+        var user = await Gateway.NewUserAsync();
         for (var i = 0; i < 3; i++)
         {
-            await RegisterAsync(user, "ANDROID", $"fcm-{i}-{user}");
+            await Gateway.RegisterAsync(user, "ANDROID", $"fcm-{i}-{user}");
         }
 
-        var first = await PingAsync(user);
-        var second = await PingAsync(user);
+        var first = await Gateway.PingAsync(user);
+        var second = await Gateway.PingAsync(user);
 
         Assert.Equal(3, first.GetProperty("counts").GetProperty("sent").GetInt32());
         Assert.Equal(3, second.GetProperty("counts").GetProperty("sent").GetInt32());
-        Assert.Equal(1, _hub.RequestCount(HubRoute.DirectBatchSend));
-        Assert.Equal(6, _hub.RequestCount(HubRoute.DirectSend));
-    }
-
-    [Fact]
-    public async Task A_gone_handle_fails_alone_and_later_pings_skip_its_device_as_registration_invalid()
-    {
-        var user = await NewUserAsync();
-        var gone = await RegisterAsync(user, "APPLE", "gone-" + user);
-        var live = await RegisterAsync(user, "APPLE", "live-" + user);
-        _hub.AnswerForHandle("gone-" + user, 410);
-
-        var first = await PingAsync(user);
-        var second = await PingAsync(user);
-
-        AssertOutcome(first, gone, "failed", OutcomeReasons.HandleGone);
-        AssertOutcome(first, live, "sent", null);
-        AssertOutcome(second, gone, "skipped", OutcomeReasons.InvalidRegistration);
-        AssertOutcome(second, live, "sent", null);
-        Assert.Equal(2, _hub.Received.Count(r => r.Handle == "live-" + user));
+        Assert.Equal(1, Hub.RequestCount(HubRoute.DirectBatchSend));
+        Assert.Equal(6, Hub.RequestCount(HubRoute.DirectSend));
     }
 
     [Theory]
     [InlineData(400, NotificationHubsReasons.BadPayload)]
     [InlineData(413, OutcomeReasons.PayloadTooLarge)]
-    [InlineData(404, OutcomeReasons.HandleGone)]
     public async Task A_final_answer_fails_the_device_with_its_reason_after_one_request(int status, string reason)
     {
-        var user = await NewUserAsync();
-        var client = await RegisterAsync(user, "WNS", "https://wns.example/?token=" + user);
-        _hub.AnswerForRoute(HubRoute.DirectSend, status);
+        var user = await Gateway.NewUserAsync();
+        var client = await Gateway.RegisterAsync(user, "WNS", "https://wns.example/?token=" + user);
+        Hub.AnswerForRoute(HubRoute.DirectSend, status);
 
-        var result = await PingAsync(user);
+        var result = await Gateway.PingAsync(user);
 
         Assert.StartsWith(reason, Device(result, client).GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, _hub.RequestCount(HubRoute.DirectSend));
+        Assert.Equal(1, Hub.RequestCount(HubRoute.DirectSend));
     }
 
     [Fact]
     public async Task Throttling_with_retry_after_is_waited_out_and_the_device_is_then_sent()
     {
-        var user = await NewUserAsync();
-        var client = await RegisterAsync(user, "APPLE", "apns-" + user);
-        _hub.AnswerForRoute(HubRoute.DirectSend, 429, retryAfter: TimeSpan.FromSeconds(1), times: 1);
+        var user = await Gateway.NewUserAsync();
+        var client = await Gateway.RegisterAsync(user, "APPLE", "apns-" + user);
+        Hub.AnswerForRoute(HubRoute.DirectSend, 429, retryAfter: TimeSpan.FromSeconds(1), times: 1);
 
-        var result = await PingAsync(user);
+        var result = await Gateway.PingAsync(user);
 
         AssertOutcome(result, client, "sent", null);
-        Assert.Equal(2, _hub.RequestCount(HubRoute.DirectSend));
+        Assert.Equal(2, Hub.RequestCount(HubRoute.DirectSend));
     }
 
     [Fact]
     public async Task A_hub_that_keeps_failing_past_the_client_retries_leaves_the_devices_to_the_next_attempt_which_sends_them()
     {
-        var user = await NewUserAsync();
-        var first = await RegisterAsync(user, "APPLE", "a-" + user);
-        var second = await RegisterAsync(user, "APPLE", "b-" + user);
+        var user = await Gateway.NewUserAsync();
+        var first = await Gateway.RegisterAsync(user, "APPLE", "a-" + user);
+        var second = await Gateway.RegisterAsync(user, "APPLE", "b-" + user);
         // Three requests per attempt (MaxRetries 2): the first attempt gets only 503s, the second gets through.
-        _hub.AnswerForRoute(HubRoute.DirectBatchSend, 503, times: 3);
+        Hub.AnswerForRoute(HubRoute.DirectBatchSend, 503, times: 3);
 
-        var result = await PingAsync(user);
+        var result = await Gateway.PingAsync(user);
 
         AssertOutcome(result, first, "sent", null);
         AssertOutcome(result, second, "sent", null);
         Assert.Equal(2, result.GetProperty("attempts").GetInt32());
-        Assert.Equal(4, _hub.RequestCount(HubRoute.DirectBatchSend));
-        Assert.Single(_hub.Received, r => r.Handle == "a-" + user);
+        Assert.Equal(4, Hub.RequestCount(HubRoute.DirectBatchSend));
+        Assert.Single(Hub.Received, r => r.Handle == "a-" + user);
     }
 
     [Fact]
     public async Task Rejected_credentials_fail_every_device_once_without_retries_and_turn_healthz_unhealthy()
     {
-        await _gateway.DisposeAsync();
-        _gateway = await StartGatewayAsync(_hub.ConnectionStringWithKey(Convert.ToBase64String(new byte[32])));
-        var user = await NewUserAsync();
+        await RestartGatewayAsync(Hub.ConnectionStringWithKey(Convert.ToBase64String(new byte[32])));
+        var user = await Gateway.NewUserAsync();
         var clients = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            clients.Add(await RegisterAsync(user, "APPLE", $"apns-{i}-{user}"));
+            clients.Add(await Gateway.RegisterAsync(user, "APPLE", $"apns-{i}-{user}"));
         }
 
-        clients.Add(await RegisterAsync(user, "ANDROID", "fcm-" + user));
+        clients.Add(await Gateway.RegisterAsync(user, "ANDROID", "fcm-" + user));
 
-        var result = await PingAsync(user);
+        var result = await Gateway.PingAsync(user);
 
         Assert.All(clients, c => AssertOutcome(result, c, "failed", NotificationHubsReasons.CredentialsRejected));
-        Assert.Empty(_hub.Received);
+        Assert.Empty(Hub.Received);
         // One request per group (the APNs batch, the FCM device), none repeated.
-        Assert.Equal((1, 1), (_hub.RequestCount(HubRoute.DirectBatchSend), _hub.RequestCount(HubRoute.DirectSend)));
-        using var health = await _gateway.Client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal((1, 1), (Hub.RequestCount(HubRoute.DirectBatchSend), Hub.RequestCount(HubRoute.DirectSend)));
+        using var health = await Gateway.Host.Client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
     }
 
@@ -208,49 +174,6 @@ public sealed class NotificationHubsDeliveryTests : IAsyncLifetime
         await plain.WaitForPingAsync(await plain.PingAsync(new("user_id", user), new("message", "hi")));
 
         Assert.Contains(plain.LogChannel.Sent, s => s.Handle == "log-" + user);
-        Assert.Empty(_hub.Received);
-    }
-
-    private static Task<GatewayHost> StartGatewayAsync(string connectionString) =>
-        GatewayHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["NotificationHubs:ConnectionString"] = connectionString,
-            ["NotificationHubs:HubName"] = "push-hub",
-            ["NotificationHubs:Hubs:com.example.crm"] = "crm-hub",
-            ["NotificationHubs:MaxRetries"] = "2",
-            ["NotificationHubs:RetryDelay"] = "00:00:00.020",
-        });
-
-    private async Task<string> NewUserAsync()
-    {
-        var user = "nh-" + Guid.NewGuid().ToString("N")[..8];
-        await _gateway.CreateUserAsync(user);
-        return user;
-    }
-
-    private Task<string> RegisterAsync(string user, string deviceType, string pin, params (string Name, string Value)[] fields)
-    {
-        var all = new Dictionary<string, string> { ["device_type"] = deviceType, ["device_pin"] = pin };
-        foreach (var (name, value) in fields)
-        {
-            all[name] = value;
-        }
-
-        return _gateway.RegisterDeviceAsync(user, all);
-    }
-
-    private async Task<JsonElement> PingAsync(string user) =>
-        await _gateway.WaitForPingAsync(await _gateway.PingAsync(
-            new("user_id", user), new("message", "hello world"), new("badge", "5"), new("sound", "hello.mp3"),
-            new("vibrate", "2000"), new("sources", "Product,Customer")));
-
-    private static JsonElement Device(JsonElement status, string clientId) =>
-        Assert.Single(status.GetProperty("devices").EnumerateArray(), d => d.GetProperty("client_id").GetString() == clientId);
-
-    private static void AssertOutcome(JsonElement status, string clientId, string outcome, string? reason)
-    {
-        var device = Device(status, clientId);
-        Assert.Equal(outcome, device.GetProperty("outcome").GetString());
-        Assert.Equal(reason, device.GetProperty("reason").GetString());
+        Assert.Empty(Hub.Received);
     }
 }

@@ -15,11 +15,15 @@ namespace PushFunctions.Testing.NotificationHubs;
 
 /// <summary>
 /// A local Notification Hubs namespace on Kestrel (127.0.0.1, free port) implementing the send routes of the REST
-/// API and rejecting what the real service rejects: a missing, wrong, expired or mis-addressed SAS token, a missing
-/// api-version, a missing or unknown ServiceBusNotification-Format, a direct send without a device handle, a batch of
-/// more than 1,000 handles or a malformed multipart body, an unknown hub. It records every accepted notification per
-/// device, can be told to answer a status (with Retry-After) for given handles or routes, and to refuse batch send
-/// as the Free tier does. No per-request logging: it keeps up with a benchmark.
+/// API, per-message telemetry and PNS error details, and rejecting what the real service rejects: a missing, wrong,
+/// expired or mis-addressed SAS token, a missing api-version, a missing or unknown ServiceBusNotification-Format, a
+/// direct send without a device handle, a batch of more than 1,000 handles or a malformed multipart body, a hub the
+/// namespace does not have (404), a push beyond the quota (403), what its <see cref="Tier"/> lacks (batch send on
+/// Free, notification ids and telemetry below Standard). A direct send is answered 201 whatever the push service
+/// later makes of the handle, as the service does: <see cref="ReportPnsError"/> makes a handle's refusal show where
+/// the service shows it, in the notification's telemetry and error details. It records every accepted notification
+/// per device and can be told to answer a status (with Retry-After and a detail) on a route. No per-request logging:
+/// it keeps up with a benchmark.
 /// </summary>
 public sealed class LocalNotificationHub : IAsyncDisposable
 {
@@ -29,6 +33,18 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     /// <summary>Bodies above this size get 413, as the service answers for messages over 64 KB.</summary>
     public const int MaxMessageBytes = 64 * 1024;
 
+    /// <summary>The detail of the 403 the service answers a direct batch send to a Free-tier hub.</summary>
+    public const string NotAvailableForTierDetail = "This operation is not available for your tier.";
+
+    /// <summary>A 403 detail for quota (the REST reference documents 403 as "quota exceeded or message too large").</summary>
+    public const string QuotaExceededDetail = "Quota exceeded: the namespace has used the pushes its tier includes.";
+
+    /// <summary>A 403 detail for a message too large for its push service.</summary>
+    public const string MessageTooLargeDetail = "The message is too large for its push service and was rejected.";
+
+    /// <summary>Where the local stand-in of the storage account keeps PNS error details blobs.</summary>
+    private const string ErrorDetailsPath = "pnserrors";
+
     private static readonly HashSet<string> KnownFormats = new(StringComparer.Ordinal)
     {
         "apple", "fcmv1", "gcm", "windows", "windowsphone", "adm", "baidu", "nokiax", "browser", "xiaomi", "template",
@@ -36,8 +52,10 @@ public sealed class LocalNotificationHub : IAsyncDisposable
 
     private readonly HashSet<string> _hubs;
     private readonly ConcurrentQueue<ReceivedNotification> _received = new();
-    private readonly ConcurrentDictionary<string, ScriptedAnswer> _handleAnswers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _pnsErrors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SentNotification> _sent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<HubRoute, ScriptedAnswer> _routeAnswers = new();
+    private readonly Lock _quota = new();
     private readonly ConcurrentDictionary<HubRoute, int> _requests = new();
     private LoopbackHttpServer _server = null!;
     private long _nextId;
@@ -57,8 +75,14 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     /// <summary>The access-policy connection string a client uses to reach this namespace.</summary>
     public string ConnectionString => ConnectionStringWithKey(Key);
 
-    /// <summary>When set, the batch route answers 403 as a Free-tier hub does; direct sends still work.</summary>
-    public bool RefuseBatchSend { get; set; }
+    /// <summary>The namespace's tier (Standard unless told otherwise); it can be changed while running, as a namespace's can.</summary>
+    public HubTier Tier { get; set; } = HubTier.Standard;
+
+    /// <summary>Pushes (one per device) the namespace may still make; null for no limit. A send beyond it is answered 403 quota.</summary>
+    public long? PushesLeft { get; set; }
+
+    /// <summary>While set, telemetry is answered 404 as for a notification the hub has not processed far enough.</summary>
+    public bool HoldTelemetry { get; set; }
 
     /// <summary>Every accepted notification, one entry per device, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedNotification> Received => _received;
@@ -77,13 +101,19 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     /// <summary>Requests that reached a route, whatever the answer (unauthenticated ones included).</summary>
     public int RequestCount(HubRoute route) => _requests.GetValueOrDefault(route);
 
-    /// <summary>Any request addressed to <paramref name="handle"/> gets <paramref name="status"/> for the next <paramref name="times"/> requests.</summary>
-    public void AnswerForHandle(string handle, int status, TimeSpan? retryAfter = null, int times = int.MaxValue) =>
-        _handleAnswers[handle] = new ScriptedAnswer(status, retryAfter, times);
+    /// <summary>
+    /// The push service will refuse <paramref name="handle"/> with <paramref name="pnsError"/> (a PnsError name:
+    /// <c>ExpiredChannel</c>, <c>BadChannel</c>, <c>WrongToken</c>, ...). Sends to it are still accepted (201); the refusal
+    /// shows in the telemetry and error details of the notifications sent to it, and in test send results.
+    /// </summary>
+    public void ReportPnsError(string handle, string pnsError) => _pnsErrors[handle] = pnsError;
 
-    /// <summary>The next <paramref name="times"/> requests on <paramref name="route"/> get <paramref name="status"/>.</summary>
-    public void AnswerForRoute(HubRoute route, int status, TimeSpan? retryAfter = null, int times = int.MaxValue) =>
-        _routeAnswers[route] = new ScriptedAnswer(status, retryAfter, times);
+    /// <summary>
+    /// The next <paramref name="times"/> authorized requests on <paramref name="route"/> get <paramref name="status"/>,
+    /// with <paramref name="detail"/> as the error's detail ("" for no body).
+    /// </summary>
+    public void AnswerForRoute(HubRoute route, int status, TimeSpan? retryAfter = null, int times = int.MaxValue, string? detail = null) =>
+        _routeAnswers[route] = new ScriptedAnswer(status, retryAfter, times, detail);
 
     /// <summary>Requests on <paramref name="route"/> are accepted again (the end of an outage).</summary>
     public void StopAnswering(HubRoute route) => _routeAnswers.TryRemove(route, out _);
@@ -93,19 +123,36 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var segments = (request.Path.Value ?? string.Empty).Trim('/').Split('/');
-        if (!HttpMethods.IsPost(request.Method) || segments.Length != (request.Path.Value!.EndsWith("/$batch", StringComparison.Ordinal) ? 3 : 2) || segments[1] != "messages")
+        var path = request.Path.Value ?? string.Empty;
+        if (path.StartsWith($"/{ErrorDetailsPath}/", StringComparison.Ordinal))
+        {
+            await AnswerErrorDetailsAsync(context);
+            return;
+        }
+
+        var segments = path.Trim('/').Split('/');
+        if (HttpMethods.IsPost(request.Method) && segments is [_, "messages"] && !request.Query.ContainsKey("direct"))
+        {
+            await ErrorAsync(context, 400, "Only direct and direct batch sends are implemented by the local hub.");
+            return;
+        }
+
+        var route = (request.Method, segments) switch
+        {
+            ("POST", [_, "messages"]) => HubRoute.DirectSend,
+            ("POST", [_, "messages", "$batch"]) => HubRoute.DirectBatchSend,
+            ("GET", [_, "messages", var id]) when id.Length > 0 && id != "$batch" => HubRoute.NotificationTelemetry,
+            _ => (HubRoute?)null,
+        };
+        if (route is null)
         {
             await ErrorAsync(context, 404, "No message branch at the URI.");
             return;
         }
 
-        var hub = Uri.UnescapeDataString(segments[0]);
-        var batch = segments.Length == 3 && segments[2] == "$batch";
-        var route = batch ? HubRoute.DirectBatchSend : HubRoute.DirectSend;
-        if (!request.Query.ContainsKey("direct"))
+        if (route == HubRoute.DirectBatchSend && !request.Query.ContainsKey("direct"))
         {
-            await ErrorAsync(context, 400, "Only direct and direct batch sends are implemented by the local hub.");
+            await ErrorAsync(context, 400, "A batch send must be a direct send.");
             return;
         }
 
@@ -115,8 +162,8 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             return;
         }
 
-        _requests.AddOrUpdate(route, 1, (_, n) => n + 1);
-        var resource = $"{Endpoint.GetLeftPart(UriPartial.Authority)}{request.Path.Value}";
+        _requests.AddOrUpdate(route.Value, 1, (_, n) => n + 1);
+        var resource = $"{Endpoint.GetLeftPart(UriPartial.Authority)}{path}";
         var rejection = SasTokenCheck.Reject(request.Headers.Authorization, resource, KeyName, Key, DateTimeOffset.UtcNow);
         if (rejection is not null)
         {
@@ -124,12 +171,32 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             return;
         }
 
+        var hub = Uri.UnescapeDataString(segments[0]);
         if (!_hubs.Contains(hub))
         {
             await ErrorAsync(context, 404, $"The messaging entity '{hub}' could not be found.");
             return;
         }
 
+        if (_routeAnswers.TryGetValue(route.Value, out var routeAnswer) && routeAnswer.TryTake())
+        {
+            await ScriptedAsync(context, routeAnswer);
+            return;
+        }
+
+        if (route == HubRoute.NotificationTelemetry)
+        {
+            await AnswerTelemetryAsync(context, hub, Uri.UnescapeDataString(segments[2]));
+        }
+        else
+        {
+            await AcceptSendAsync(context, hub, route.Value);
+        }
+    }
+
+    private async Task AcceptSendAsync(HttpContext context, string hub, HubRoute route)
+    {
+        var request = context.Request;
         var format = request.Headers["ServiceBusNotification-Format"].ToString();
         if (format.Length == 0 || !KnownFormats.Contains(format))
         {
@@ -137,19 +204,13 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             return;
         }
 
-        if (_routeAnswers.TryGetValue(route, out var routeAnswer) && routeAnswer.TryTake())
+        if (route == HubRoute.DirectBatchSend && Tier == HubTier.Free)
         {
-            await ScriptedAsync(context, routeAnswer);
+            await ErrorAsync(context, 403, NotAvailableForTierDetail);
             return;
         }
 
-        if (batch && RefuseBatchSend)
-        {
-            await ErrorAsync(context, 403, "Direct batch send is not available on the Free tier.");
-            return;
-        }
-
-        var parsed = batch ? await ReadBatchAsync(request) : await ReadSingleAsync(request);
+        var parsed = route == HubRoute.DirectBatchSend ? await ReadBatchAsync(request) : await ReadSingleAsync(request);
         if (parsed.Error is not null)
         {
             await ErrorAsync(context, parsed.Status, parsed.Error);
@@ -168,13 +229,10 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             return;
         }
 
-        foreach (var handle in parsed.Handles!)
+        if (!TryUseQuota(parsed.Handles!.Length))
         {
-            if (_handleAnswers.TryGetValue(handle, out var handleAnswer) && handleAnswer.TryTake())
-            {
-                await ScriptedAsync(context, handleAnswer);
-                return;
-            }
+            await ErrorAsync(context, 403, QuotaExceededDetail);
+            return;
         }
 
         var notificationId = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
@@ -182,15 +240,120 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             .Where(h => !h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var receivedAt = Stopwatch.GetTimestamp();
+        var errors = new List<(string Handle, string Error)>();
         foreach (var handle in parsed.Handles!)
         {
             _received.Enqueue(new ReceivedNotification(hub, route, format, headers, parsed.ContentType!, parsed.Body!, handle, notificationId, receivedAt));
+            if (_pnsErrors.TryGetValue(handle, out var error))
+            {
+                errors.Add((handle, error));
+            }
         }
 
         context.Response.StatusCode = 201;
-        context.Response.Headers.Location = $"{Endpoint}{Uri.EscapeDataString(hub)}/messages/{notificationId}?api-version=2020-06";
         context.Response.Headers["TrackingId"] = Guid.NewGuid().ToString();
+        if (Tier == HubTier.Standard)
+        {
+            // Only Standard hubs hand out the id that per-message telemetry is read by.
+            _sent[notificationId] = new SentNotification(hub, format, parsed.Body!, DateTimeOffset.UtcNow, parsed.Handles!.Length - errors.Count, errors);
+            context.Response.Headers.Location = MessageUri(hub, notificationId).AbsoluteUri;
+        }
     }
+
+    private bool TryUseQuota(int pushes)
+    {
+        lock (_quota)
+        {
+            if (PushesLeft is { } left)
+            {
+                if (left < pushes)
+                {
+                    return false;
+                }
+
+                PushesLeft = left - pushes;
+            }
+
+            return true;
+        }
+    }
+
+    private async Task AnswerTelemetryAsync(HttpContext context, string hub, string notificationId)
+    {
+        if (Tier != HubTier.Standard)
+        {
+            await ErrorAsync(context, 403, "Per-message telemetry is not enabled for this tier; it needs the Standard tier.");
+            return;
+        }
+
+        if (HoldTelemetry || !_sent.TryGetValue(notificationId, out var sent) || !sent.Hub.Equals(hub, StringComparison.OrdinalIgnoreCase))
+        {
+            await ErrorAsync(context, 404, "No telemetry for this notification: the id is unknown or the notification is not processed yet.");
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/xml; charset=utf-8";
+        var errorDetails = sent.Errors.Count == 0 ? null : ErrorDetailsUri(hub, notificationId);
+        await context.Response.WriteAsync(HubTelemetryDocuments.NotificationDetails(notificationId, sent, MessageUri(hub, notificationId), errorDetails));
+    }
+
+    /// <summary>
+    /// The error details blob. The real one is on a storage account and authorized by the SAS in its address alone; a
+    /// client that sends the hub's Authorization along would hand a key-derived token to another host, so it is refused.
+    /// </summary>
+    private async Task AnswerErrorDetailsAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var segments = request.Path.Value!.Trim('/').Split('/');
+        _requests.AddOrUpdate(HubRoute.PnsErrorDetails, 1, (_, n) => n + 1);
+        if (!HttpMethods.IsGet(request.Method) || segments.Length != 3)
+        {
+            await StorageErrorAsync(context, 404, "ResourceNotFound");
+            return;
+        }
+
+        if (request.Headers.ContainsKey("Authorization"))
+        {
+            await StorageErrorAsync(context, 400, "InvalidAuthenticationInfo");
+            return;
+        }
+
+        var (hub, notificationId) = (Uri.UnescapeDataString(segments[1]), Uri.UnescapeDataString(segments[2]));
+        var expiry = request.Query["se"].ToString();
+        if (!DateTimeOffset.TryParse(expiry, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expiresOn)
+            || expiresOn <= DateTimeOffset.UtcNow
+            || request.Query["sig"].ToString() != BlobSignature(hub, notificationId, expiry))
+        {
+            await StorageErrorAsync(context, 403, "AuthenticationFailed");
+            return;
+        }
+
+        if (!_sent.TryGetValue(notificationId, out var sent) || sent.Errors.Count == 0)
+        {
+            await StorageErrorAsync(context, 404, "BlobNotFound");
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers["x-ms-blob-type"] = "AppendBlob";
+        await context.Response.WriteAsync(HubTelemetryDocuments.PnsErrorDetails(notificationId, sent, DateTimeOffset.UtcNow));
+    }
+
+    private Uri MessageUri(string hub, string notificationId) =>
+        new(Endpoint, $"{Uri.EscapeDataString(hub)}/messages/{Uri.EscapeDataString(notificationId)}?api-version=2020-06");
+
+    /// <summary>A read-only SAS address valid for an hour, as the service hands out (signed here with the namespace key).</summary>
+    private Uri ErrorDetailsUri(string hub, string notificationId)
+    {
+        var expiry = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        return new Uri(Endpoint, string.Create(CultureInfo.InvariantCulture,
+            $"{ErrorDetailsPath}/{Uri.EscapeDataString(hub)}/{Uri.EscapeDataString(notificationId)}?sv=2020-10-02&sr=b&sp=r&se={Uri.EscapeDataString(expiry)}&sig={Uri.EscapeDataString(BlobSignature(hub, notificationId, expiry))}"));
+    }
+
+    private string BlobSignature(string hub, string notificationId, string expiry) =>
+        Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(Key), Encoding.UTF8.GetBytes($"{hub}/{notificationId}\n{expiry}")));
 
     private static async Task<ParsedSend> ReadSingleAsync(HttpRequest request)
     {
@@ -276,12 +439,26 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        await ErrorAsync(context, answer.Status, $"Scripted answer {answer.Status.ToString(CultureInfo.InvariantCulture)}.");
+        await ErrorAsync(context, answer.Status, answer.Detail ?? $"Scripted answer {answer.Status.ToString(CultureInfo.InvariantCulture)}.");
     }
 
+    private static Task StorageErrorAsync(HttpContext context, int status, string code)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/xml";
+        context.Response.Headers["x-ms-error-code"] = code;
+        return context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>{code}</Message></Error>");
+    }
+
+    /// <summary>The Service Bus error body with a tracking id, as the service answers; an empty detail gets no body (as a 403 for a missing Send claim).</summary>
     private static Task ErrorAsync(HttpContext context, int status, string detail)
     {
         context.Response.StatusCode = status;
+        if (detail.Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         context.Response.ContentType = "application/xml; charset=utf-8";
         return context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
             $"<Error><Code>{status}</Code><Detail>{SecurityElement.Escape(detail)} TrackingId:{Guid.NewGuid()}</Detail></Error>"));

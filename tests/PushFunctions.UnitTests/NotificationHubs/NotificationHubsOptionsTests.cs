@@ -21,4 +21,15 @@ public sealed class NotificationHubsOptionsTests
     [Fact]
     public void Without_a_default_hub_an_unmapped_app_has_none() =>
         Assert.Null(new NotificationHubsOptions { Hubs = { ["a"] = "hub-a" } }.HubFor("b"));
+
+    [Fact]
+    public void The_settings_naming_a_hub_are_spelled_as_app_settings_default_first()
+    {
+        var options = new NotificationHubsOptions { HubName = "shared-hub", Hubs = { ["b.app"] = "Shared-Hub", ["a.app"] = "shared-hub", ["c.app"] = "other-hub" } };
+
+        Assert.Equal(
+            ["NotificationHubs__HubName", "NotificationHubs__Hubs__a.app", "NotificationHubs__Hubs__b.app"],
+            options.SettingsNaming("shared-hub"));
+        Assert.Equal(["NotificationHubs__Hubs__com.example.crm"], _options.SettingsNaming("crm-hub"));
+    }
 }

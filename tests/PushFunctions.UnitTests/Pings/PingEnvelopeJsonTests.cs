@@ -49,4 +49,31 @@ public sealed class PingEnvelopeJsonTests
         Assert.Equal(["u1", "u2"], Assert.Single(read.Pings).UserIds);
         Assert.True(read.Pings[0].Notification.IsSilent);
     }
+
+    [Fact]
+    public void The_trace_context_of_a_ping_and_of_its_envelope_travel_under_their_W3C_names()
+    {
+        const string accept = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        const string send = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+        var ping = new Ping("e-0", ["u1"], new Notification(null, null, null, null, []), DateTimeOffset.UnixEpoch, accept, "vendor=opaque");
+        var json = PingEnvelopeJson.Serialize(new PingEnvelope("e", [ping], TraceParent: send));
+
+        var read = PingEnvelopeJson.Deserialize(json);
+
+        Assert.Equal(send, read.TraceParent);
+        Assert.Equal((accept, "vendor=opaque"), (read.Pings[0].TraceParent, read.Pings[0].TraceState));
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(send, document.RootElement.GetProperty("traceparent").GetString());
+        Assert.Equal(accept, document.RootElement.GetProperty("pings")[0].GetProperty("traceparent").GetString());
+    }
+
+    [Fact]
+    public void An_envelope_without_trace_context_says_nothing_of_it()
+    {
+        var ping = new Ping("e-0", ["u1"], new Notification(null, null, null, null, []), DateTimeOffset.UnixEpoch);
+
+        var json = System.Text.Encoding.UTF8.GetString(PingEnvelopeJson.Serialize(new PingEnvelope("e", [ping])));
+
+        Assert.DoesNotContain("trace", json, StringComparison.Ordinal);
+    }
 }

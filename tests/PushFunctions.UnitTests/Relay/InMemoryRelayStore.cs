@@ -60,7 +60,7 @@ internal sealed class InMemoryRelayStore : IRelayStore
     public Task DeleteRegistrationAsync(string instanceId, string appName, CancellationToken cancellationToken = default) =>
         Write(() => registrations.Remove((instanceId, appName)));
 
-    public Task WriteMessageAsync(string instanceId, QueuedMessage message, bool isNew) =>
+    public Task WriteMessageAsync(string instanceId, QueuedMessage message) =>
         Write(() => messages[(instanceId, message.Id)] =
             new StoredMessage(instanceId, message.Id, message.AppName, message.CollapseId, message.Data, message.Enqueued));
 

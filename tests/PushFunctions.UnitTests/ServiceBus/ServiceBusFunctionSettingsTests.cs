@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using PushFunctions.Azure.Configuration;
 using PushFunctions.Gateway.Configuration;
 using PushFunctions.Gateway.Delivery;
+using PushFunctions.Gateway.Retention;
 using PushFunctions.UnitTests.Infrastructure;
 
 namespace PushFunctions.UnitTests.ServiceBus;
@@ -69,7 +70,7 @@ public sealed partial class ServiceBusFunctionSettingsTests
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(
-            [FunctionInvocationEndpoints.DeadLetterFunction, FunctionInvocationEndpoints.StorageQueueFunction, FunctionInvocationEndpoints.ServiceBusFunction],
+            [FunctionInvocationEndpoints.DeadLetterFunction, FunctionInvocationEndpoints.StorageQueueFunction, FunctionInvocationEndpoints.ServiceBusFunction, RetentionFunctionEndpoints.ExpiryFunction],
             switches.Order());
         Assert.All(switches, function => Assert.True(File.Exists(FunctionJson(function)), $"{function} has no function folder"));
     }

@@ -7,50 +7,38 @@ using PushFunctions.Core.Pings;
 
 namespace PushFunctions.Gateway.Channels.NotificationHubs;
 
-/// <summary>One ping's sends through the hubs: the shared request limit and which hubs rejected credentials during it.</summary>
+/// <summary>
+/// One ping's sends through the hubs: the shared request limit, and the hubs found unusable during it (credentials
+/// rejected, no such hub, quota used up), whose remaining devices fail without another request.
+/// </summary>
 internal sealed class HubDelivery(
     NotificationHubsChannel channel, IReadOnlyList<DeviceSend> sends, DeviceOutcome[] outcomes, int maxInFlight, CancellationToken cancellationToken) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(Math.Max(1, maxInFlight));
-    private readonly ConcurrentDictionary<string, bool> _rejectedHubs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _unusableHubs = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task SendChunkAsync(HubSender hub, int[] chunk)
     {
-        var payload = sends[chunk[0]].Payload;
-        if (chunk.Length > 1 && !hub.BatchRefused)
+        if (_unusableHubs.TryGetValue(hub.Name, out var reason))
         {
-            if (_rejectedHubs.ContainsKey(hub.Name))
-            {
-                Fill(chunk, NotificationHubsReasons.CredentialsRejected);
-                return;
-            }
+            Fill(chunk, reason);
+            return;
+        }
 
+        if (chunk.Length > 1 && channel.MayBatch(hub))
+        {
+            var payload = sends[chunk[0]].Payload;
             try
             {
                 var receipt = await SendLimitedAsync(() => hub.Client.SendDirectBatchAsync(
                     payload.NotificationHubsFormat!, payload.Body, payload.Headers, chunk.Select(i => sends[i].Target.Handle).ToList(), cancellationToken));
-                channel.OnAccepted(hub);
-                foreach (var i in chunk)
-                {
-                    outcomes[i] = sends[i].Outcome(OutcomeStatus.Sent, notificationId: receipt.Value.NotificationId);
-                }
-
+                Accept(hub, chunk, receipt.Value);
                 return;
             }
-            catch (RequestFailedException e) when (e.Status == 403)
+            catch (RequestFailedException e) when (e.ErrorCode == NotificationHubErrorCode.NotAvailableForTier)
             {
                 // Free-tier hubs have no batch route; direct sends still work.
                 channel.OnBatchRefused(hub, Ping, e);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 410)
-            {
-                // A batch cannot say which handle is gone: each device's own answer decides.
-            }
-            catch (RequestFailedException e) when (e.Status == 401)
-            {
-                RejectCredentials(hub, e);
-                Fill(chunk, NotificationHubsReasons.CredentialsRejected);
-                return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -65,9 +53,9 @@ internal sealed class HubDelivery(
     private async Task SendOneAsync(HubSender hub, int i)
     {
         var send = sends[i];
-        if (_rejectedHubs.ContainsKey(hub.Name))
+        if (_unusableHubs.TryGetValue(hub.Name, out var reason))
         {
-            outcomes[i] = send.Outcome(OutcomeStatus.Failed, NotificationHubsReasons.CredentialsRejected);
+            outcomes[i] = send.Outcome(OutcomeStatus.Failed, reason);
             return;
         }
 
@@ -75,17 +63,7 @@ internal sealed class HubDelivery(
         {
             var receipt = await SendLimitedAsync(() => hub.Client.SendDirectNotificationAsync(
                 send.Payload.NotificationHubsFormat!, send.Payload.Body, send.Payload.Headers, send.Target.Handle, cancellationToken));
-            channel.OnAccepted(hub);
-            outcomes[i] = send.Outcome(OutcomeStatus.Sent, notificationId: receipt.Value.NotificationId);
-        }
-        catch (RequestFailedException e) when (e.Status is 401 or 403)
-        {
-            RejectCredentials(hub, e);
-            outcomes[i] = send.Outcome(OutcomeStatus.Failed, NotificationHubsReasons.CredentialsRejected);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 410)
-        {
-            outcomes[i] = send.Outcome(OutcomeStatus.Failed, OutcomeReasons.HandleGone);
+            Accept(hub, [i], receipt.Value);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -108,13 +86,15 @@ internal sealed class HubDelivery(
         }
     }
 
-    private void RejectCredentials(HubSender hub, RequestFailedException e)
+    /// <summary>The hub accepted the notification for these devices (201): that says nothing yet about their handles.</summary>
+    private void Accept(HubSender hub, int[] members, NotificationHubSendReceipt receipt)
     {
-        // Requests already in flight may be rejected too; the first one speaks for all.
-        if (_rejectedHubs.TryAdd(hub.Name, true))
+        foreach (var i in members)
         {
-            channel.OnCredentialsRejected(hub, Ping, e);
+            outcomes[i] = sends[i].Outcome(OutcomeStatus.Sent, notificationId: receipt.NotificationId);
         }
+
+        channel.OnAccepted(hub, Ping, receipt, members.Select(i => sends[i].Target.Client).ToList());
     }
 
     private void Fill(int[] chunk, string reason, OutcomeStatus status = OutcomeStatus.Failed)
@@ -135,16 +115,36 @@ internal sealed class HubDelivery(
     /// <summary>A fixed reason for the status; what the hub said goes to the log, under the ping's id.</summary>
     private string ReasonFor(HubSender hub, Exception exception)
     {
+        if (exception is RequestFailedException failed && HubProblem(failed) is { } problem)
+        {
+            // A failure of the hub, not of this send: the first one speaks for the requests in flight and the rest of the ping.
+            if (_unusableHubs.TryAdd(hub.Name, problem))
+            {
+                channel.OnHubUnusable(hub, Ping, problem, failed);
+            }
+
+            return problem;
+        }
+
         channel.OnSendFailed(hub, Ping, exception);
         return exception switch
         {
             RequestFailedException { Status: 400 } => NotificationHubsReasons.BadPayload,
-            RequestFailedException { Status: 413 } => OutcomeReasons.PayloadTooLarge,
+            RequestFailedException { ErrorCode: NotificationHubErrorCode.MessageSizeExceeded } => OutcomeReasons.PayloadTooLarge,
             RequestFailedException { Status: 0 } => NotificationHubsReasons.Unreachable,
             RequestFailedException e => string.Create(CultureInfo.InvariantCulture, $"notification hubs answered {e.Status}"),
             _ => OutcomeReasons.ChannelError(channel.Name),
         };
     }
+
+    /// <summary>Answers about the hub rather than the devices: wrong credentials, no hub of that name, no pushes left in its tier.</summary>
+    private static string? HubProblem(RequestFailedException exception) => exception switch
+    {
+        { Status: 401 } or { ErrorCode: NotificationHubErrorCode.Forbidden } => NotificationHubsReasons.CredentialsRejected,
+        { Status: 404 } => NotificationHubsReasons.HubNotFound,
+        { ErrorCode: NotificationHubErrorCode.QuotaExceeded } => NotificationHubsReasons.QuotaExceeded,
+        _ => null,
+    };
 
     /// <summary>Every send of one channel call belongs to the same ping.</summary>
     private PingId Ping => sends[0].Ping;

@@ -2,17 +2,21 @@ using PushFunctions.Azure.NotificationHubs;
 
 namespace PushFunctions.Gateway.Channels.NotificationHubs;
 
-/// <summary>One hub's client, and whether the hub refused batch send (Free tier), remembered for the process's life.</summary>
+/// <summary>
+/// One hub's client, and until when the hub's refusal of direct batch send (Free tier) stands: the batch route is
+/// tried again after that, so a namespace moved to a higher tier gets its batches back.
+/// </summary>
 internal sealed class HubSender(NotificationHubClient client)
 {
-    private int _batchRefused;
+    private long _batchRefusedUntilTicks;
 
     public NotificationHubClient Client { get; } = client;
 
     public string Name => Client.HubName;
 
-    public bool BatchRefused => Volatile.Read(ref _batchRefused) == 1;
+    public bool MayBatch(DateTimeOffset now) => now.UtcTicks >= Interlocked.Read(ref _batchRefusedUntilTicks);
 
-    /// <summary>Records the refusal; true only for the call that recorded it first, so it is logged once.</summary>
-    public bool RefuseBatch() => Interlocked.Exchange(ref _batchRefused, 1) == 0;
+    /// <summary>Records a refusal until <paramref name="until"/>; true only for the call that found no refusal standing, so it is logged once.</summary>
+    public bool RefuseBatch(DateTimeOffset now, DateTimeOffset until) =>
+        Interlocked.Exchange(ref _batchRefusedUntilTicks, until.UtcTicks) <= now.UtcTicks;
 }

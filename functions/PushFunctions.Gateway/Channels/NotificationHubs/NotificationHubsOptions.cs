@@ -18,7 +18,7 @@ public sealed class NotificationHubsOptions
     /// <summary><c>device_app_id</c> → hub name.</summary>
     public Dictionary<string, string> Hubs { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Requests to the hubs in flight at once for one ping.</summary>
+    /// <summary>Requests to the hubs in flight at once for one ping (and for the telemetry reads of pruning).</summary>
     public int MaxRequestsInFlight { get; set; } = 16;
 
     /// <summary>Retries of a throttled (429) or failing (5xx) call before the devices fail with its last answer.</summary>
@@ -27,8 +27,47 @@ public sealed class NotificationHubsOptions
     /// <summary>The first retry's delay, doubled per retry with jitter; a longer Retry-After from the hub wins.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a hub that refused direct batch send (Free tier) gets direct sends only before the batch route is
+    /// tried again; a namespace moved to Basic or Standard gets its batches back after at most this long.
+    /// </summary>
+    public TimeSpan BatchRetryInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Whether registrations whose handle a push service reported expired or invalid are marked invalid, from the
+    /// per-message telemetry of the notifications sent (Standard tier; lower tiers give no telemetry).
+    /// </summary>
+    public bool PruneReportedHandles { get; set; } = true;
+
+    /// <summary>How long after a send its telemetry is first read.</summary>
+    public TimeSpan FeedbackDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often telemetry the hub has not finished (404, Enqueued, Processing) is read again; the REST reference says to wait 10 s.</summary>
+    public TimeSpan FeedbackPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>When a notification's telemetry is given up on; the hub abandons processing after 30 minutes.</summary>
+    public TimeSpan FeedbackTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The most handles whose telemetry is awaited at once; the notifications of a send beyond it are not followed.</summary>
+    public int FeedbackMaxHandles { get; set; } = 100_000;
+
     /// <summary>The hub for an app: its own when mapped, the default otherwise (null when neither is configured).</summary>
     public string? HubFor(string? deviceAppId) =>
         deviceAppId is not null && Hubs.TryGetValue(deviceAppId, out var hub) && !string.IsNullOrWhiteSpace(hub) ? hub
         : string.IsNullOrWhiteSpace(HubName) ? null : HubName;
+
+    /// <summary>The app settings that name <paramref name="hub"/>, as the Functions host spells them, for an operator to check.</summary>
+    public IReadOnlyList<string> SettingsNaming(string hub)
+    {
+        var settings = Hubs.Where(mapping => string.Equals(mapping.Value, hub, StringComparison.OrdinalIgnoreCase))
+            .Select(mapping => $"{Section}__{nameof(Hubs)}__{mapping.Key}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (string.Equals(HubName, hub, StringComparison.OrdinalIgnoreCase))
+        {
+            settings.Insert(0, $"{Section}__{nameof(HubName)}");
+        }
+
+        return settings;
+    }
 }

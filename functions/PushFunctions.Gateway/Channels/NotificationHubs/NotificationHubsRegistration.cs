@@ -3,7 +3,10 @@ using PushFunctions.Gateway.Health;
 
 namespace PushFunctions.Gateway.Channels.NotificationHubs;
 
-/// <summary>Adds the Notification Hubs channel and its options when a connection string is configured; its health is reported through <see cref="ChannelHealth"/>.</summary>
+/// <summary>
+/// Adds the Notification Hubs channel, its options and the watcher of its notifications' telemetry when a connection
+/// string is configured; its health is reported through <see cref="ChannelHealth"/>.
+/// </summary>
 public static class NotificationHubsRegistration
 {
     /// <summary>Call after <see cref="ChannelHealth"/> and before the log channel are registered: channels are tried in registration order.</summary>
@@ -17,6 +20,8 @@ public static class NotificationHubsRegistration
         }
 
         services.Configure<NotificationHubsOptions>(section);
+        services.AddSingleton<PnsFeedbackWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<PnsFeedbackWatcher>());
         services.AddSingleton<NotificationHubsChannel>();
         services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<NotificationHubsChannel>());
         return services;

@@ -12,20 +12,22 @@ public sealed class PingModel(PingStatusStore store) : PageModel
     [BindProperty(SupportsGet = true, Name = "id")]
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>Where this page of devices begins (the previous page's link); the first page without one.</summary>
     [BindProperty(SupportsGet = true)]
-    public int Skip { get; set; }
+    public string? Continuation { get; set; }
 
     public PingStatusView? View { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (!PingId.TryParse(Id, out var id) || await store.GetAsync(id, cancellationToken) is not { } status)
+        OutcomeCursor? after = OutcomeCursor.TryParse(Continuation, out var cursor) ? cursor : null;
+        if (!PingId.TryParse(Id, out var id) || await store.GetPageAsync(id, after, PingStatusView.DevicesPerPage, cancellationToken) is not { } page)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
         }
 
-        View = new PingStatusView(status, Live: status.Devices.Count <= PingStatusView.DevicesPerPage, Skip: Math.Max(0, Skip));
+        View = new PingStatusView(page, FirstPage: after is null);
         return Page();
     }
 }

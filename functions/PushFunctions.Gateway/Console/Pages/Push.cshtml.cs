@@ -4,6 +4,7 @@ using PushFunctions.Azure.Stores;
 using PushFunctions.Core.Contract;
 using PushFunctions.Core.Pings;
 using PushFunctions.Core.Status;
+using PushFunctions.Gateway.Console.Reading;
 using PushFunctions.Gateway.Queueing;
 
 namespace PushFunctions.Gateway.Console.Pages;
@@ -37,7 +38,7 @@ public sealed class PushModel(PingBatcher batcher, PingStatusStore store) : Page
     [BindProperty(SupportsGet = true, Name = "ping")]
     public string? WatchedPing { get; set; }
 
-    public PingStatus? Status { get; private set; }
+    public PingStatusPage? Status { get; private set; }
 
     public string? Error { get; private set; }
 
@@ -45,7 +46,7 @@ public sealed class PushModel(PingBatcher batcher, PingStatusStore store) : Page
     {
         if (PingId.TryParse(WatchedPing, out var id))
         {
-            Status = await store.GetAsync(id, cancellationToken);
+            Status = await store.GetPageAsync(id, after: null, PingStatusView.DevicesPerPage, cancellationToken);
         }
     }
 

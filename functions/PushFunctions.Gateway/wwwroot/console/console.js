@@ -48,7 +48,8 @@ function render(section, status) {
   }
   body.replaceChildren(rows);
   const caption = section.querySelector("caption");
-  if (caption) caption.textContent = `Devices (${status.devices.length})`;
+  // The answer holds the first page of devices; the counts are over all of them.
+  if (caption) caption.textContent = `Devices (${status.counts.sent + status.counts.skipped + status.counts.failed})`;
 }
 
 async function follow(section) {
