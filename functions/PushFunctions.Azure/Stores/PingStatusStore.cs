@@ -438,8 +438,8 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
     public async Task<IReadOnlyList<PingStatus>> ListAcceptedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {EnvelopeIdBound(from)} and PartitionKey lt {EnvelopeIdBound(to)} and RowKey lt {ClaimRowPrefix}");
-        // Not the envelope bodies some envelope rows carry.
-        string[] columns = ["State", "AcceptedAt", "UserCount", "UserCounts", "Attempts", "Error", "Outcomes"];
+        // Not the envelope bodies some envelope rows carry. The keys are named too: a selection returns only what it names.
+        string[] columns = ["PartitionKey", "RowKey", "State", "AcceptedAt", "UserCount", "UserCounts", "Attempts", "Error", "Outcomes"];
         var statuses = new List<PingStatus>();
         var partition = new List<TableEntity>();
         await foreach (var row in pings.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PushFunctions.Azure.Stores;
+using PushFunctions.Core.Delivery;
 using PushFunctions.Core.Pings;
 using PushFunctions.Core.Status;
 using PushFunctions.Gateway.Configuration;
@@ -114,6 +115,40 @@ public sealed class PingExpiryTests
         Assert.Equal(3, await SeededPings.RowCountAsync(store, deliverable));
         Assert.Equal(0, await SeededPings.RowCountAsync(store, expired));
         Assert.Equal(0, await SeededPings.RowCountAsync(store, finished));
+    }
+
+    [Fact]
+    public async Task Send_claims_are_left_out_of_a_pings_status_and_pages_and_go_with_its_partition()
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        var store = gateway.Services.GetRequiredService<PingStatusStore>();
+        var expired = await SeededPings.SeedAsync(store, Now.AddDays(-8), PingState.Done, devices: 5);
+        var recent = await SeededPings.SeedAsync(store, Now.AddDays(-1), PingState.Done, devices: 5);
+        // Claims a delivery left behind (it died between a send and its record): rows "~000|{device}" of the partition.
+        foreach (var ping in new[] { expired, recent })
+        {
+            var claims = await store.ClaimSendsAsync(ping, [DeviceOutcome.ClientKey(SeededPings.ClientId(100)), DeviceOutcome.ClientKey(SeededPings.ClientId(101))], TimeSpan.FromMinutes(2));
+            Assert.Equal(2, claims.Count);
+        }
+
+        var expiredRows = await SeededPings.RowCountAsync(store, expired);
+
+        var status = await StatusAsync(gateway, recent);
+        Assert.Equal(5, status.GetProperty("devices").GetArrayLength());
+        Assert.Equal(5, status.GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt32()));
+        using var firstPage = await gateway.SendAuthorizedAsync(HttpMethod.Get, $"/rc/v1/pings/{recent}?page_size=4");
+        var first = JsonDocument.Parse(await firstPage.Content.ReadAsStringAsync()).RootElement;
+        using var secondPage = await gateway.SendAuthorizedAsync(HttpMethod.Get, first.GetProperty("next").GetString()!);
+        var second = JsonDocument.Parse(await secondPage.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((4, 1), (first.GetProperty("devices").GetArrayLength(), second.GetProperty("devices").GetArrayLength()));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+        var listed = await store.ListAcceptedAsync(Now.AddDays(-1).AddMinutes(-1), Now.AddDays(-1).AddMinutes(1));
+        Assert.Equal(5, Assert.Single(listed).Devices.Count);
+
+        var pass = await gateway.Services.GetRequiredService<PingExpiry>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(new ExpiryPass(EnvelopesRemoved: 1, RowsRemoved: expiredRows, BlobsRemoved: 0, EnvelopesKept: 0, Finished: true), pass);
+        Assert.Equal(0, await SeededPings.RowCountAsync(store, expired));
     }
 
     [Fact]
