@@ -23,6 +23,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
 {
     private const string EnvelopeRowKey = "envelope";
     private const string ClaimRowPrefix = "~";
+    private const string LastAttemptColumn = "LastAttemptAt";
     private const int TransactionLimit = 100;
     // A string property holds at most 64 KiB, i.e. 32 K UTF-16 units: stay inside with room to spare.
     private const int MaxChunkChars = 30_000;
@@ -92,7 +93,10 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
         }
     }
 
-    /// <summary>Marks the ping as being delivered (one more attempt) and returns the outcomes earlier attempts recorded.</summary>
+    /// <summary>
+    /// Marks the ping as being delivered (one more attempt, and when it began: a retry message sent after it is what
+    /// carries the ping from then on) and returns the outcomes earlier attempts recorded.
+    /// </summary>
     public async Task<IReadOnlyList<DeviceOutcome>> BeginDeliveryAsync(PingId id, Ping ping, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ping);
@@ -105,6 +109,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
                 ["AcceptedAt"] = ping.AcceptedAt,
                 ["UserCount"] = ping.UserIds.Count,
                 ["Attempts"] = attempts + 1,
+                [LastAttemptColumn] = DateTimeOffset.UtcNow,
             },
             TableUpdateMode.Merge,
             cancellationToken);
@@ -327,7 +332,8 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
     /// <summary>
     /// Removes what is past its retention, oldest first: every envelope partition created before
     /// <paramref name="finishedBefore"/> whose pings are all finished (done, failed or rejected), every one created
-    /// before <paramref name="anyBefore"/> whatever its state (no queue message can carry it any more), and each removed
+    /// and last attempted before <paramref name="anyBefore"/> whatever its state (no queue message can carry it any
+    /// more: a retry is a new message, whose lifetime begins after the attempt that sent it), and each removed
     /// envelope's stored body, before its rows, so a body is never left without the rows that lead to it. Envelope ids
     /// are version-7 GUIDs, so "created before" is a partition key range. Rows go in transactions of at most 100 per
     /// partition. A pass reads at most <paramref name="maxRows"/> rows (finishing the partition it is in) and says
@@ -342,16 +348,18 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
 
         var anyBound = EnvelopeIdBound(anyBefore);
         var pass = new ExpiryPass(0, 0, 0, 0, Finished: true);
+        // Kept although created before anyBefore: a delivery attempt since then may have sent a retry message.
+        var keptOld = new HashSet<string>(StringComparer.Ordinal);
         var rowsRead = 0;
         var partition = new List<TableEntity>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {EnvelopeIdBound(finishedBefore)}");
         // The columns that say whether a ping is finished; not the outcomes nor envelope bodies.
-        string[] columns = ["PartitionKey", "RowKey", "State", "UserCounts"];
+        string[] columns = ["PartitionKey", "RowKey", "State", "UserCounts", LastAttemptColumn];
         await foreach (var row in pings.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
             if (partition.Count > 0 && partition[0].PartitionKey != row.PartitionKey)
             {
-                pass = await ExpirePartitionAsync(partition, anyBound, pass, cancellationToken);
+                pass = await ExpirePartitionAsync(partition, anyBefore, keptOld, pass, cancellationToken);
                 partition.Clear();
                 if (rowsRead >= maxRows)
                 {
@@ -365,7 +373,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
 
         if (partition.Count > 0)
         {
-            pass = await ExpirePartitionAsync(partition, anyBound, pass, cancellationToken);
+            pass = await ExpirePartitionAsync(partition, anyBefore, keptOld, pass, cancellationToken);
         }
 
         // Bodies whose envelope record was never written (the accept failed after the upload), once no message can name them.
@@ -376,7 +384,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
                 break;
             }
 
-            if (await DeleteBodyAsync(blob.Name, cancellationToken))
+            if (!keptOld.Contains(blob.Name) && await DeleteBodyAsync(blob.Name, cancellationToken))
             {
                 pass = pass with { BlobsRemoved = pass.BlobsRemoved + 1 };
             }
@@ -385,12 +393,19 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
         return pass;
     }
 
-    private async Task<ExpiryPass> ExpirePartitionAsync(List<TableEntity> rows, string anyBound, ExpiryPass pass, CancellationToken cancellationToken)
+    private async Task<ExpiryPass> ExpirePartitionAsync(
+        List<TableEntity> rows, DateTimeOffset anyBefore, HashSet<string> keptOld, ExpiryPass pass, CancellationToken cancellationToken)
     {
         var envelopeId = rows[0].PartitionKey;
-        if (string.CompareOrdinal(envelopeId, anyBound) >= 0
-            && FromPartition(rows).Any(s => s.State is PingState.Queued or PingState.Delivering))
+        var createdSince = string.CompareOrdinal(envelopeId, EnvelopeIdBound(anyBefore)) >= 0;
+        var attemptedSince = rows.Any(r => r.GetDateTimeOffset(LastAttemptColumn) >= anyBefore);
+        if ((createdSince || attemptedSince) && FromPartition(rows).Any(s => s.State is PingState.Queued or PingState.Delivering))
         {
+            if (!createdSince)
+            {
+                keptOld.Add(envelopeId);
+            }
+
             return pass with { EnvelopesKept = pass.EnvelopesKept + 1 };
         }
 

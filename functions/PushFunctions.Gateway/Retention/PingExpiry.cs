@@ -7,8 +7,9 @@ namespace PushFunctions.Gateway.Retention;
 /// <summary>
 /// One pass of removing pings past their retention, whoever runs it (the ExpirePings timer under the Functions host,
 /// <see cref="PingExpiryService"/> standalone). A finished ping (done, failed, rejected) goes once it is older than
-/// Storage:PingRetention. A ping still queued or delivering goes only once no queue message can carry it: older than
-/// the queue's message lifetime and <see cref="InFlightGrace"/>, and never before the retention. So expiry never
+/// Storage:PingRetention. A ping still queued or delivering goes only once no queue message can carry it: accepted, and
+/// last attempted, longer ago than the queue's message lifetime and <see cref="InFlightGrace"/> (a retry is a new
+/// message, with a lifetime of its own from the attempt that sent it), and never before the retention. So expiry never
 /// takes the status rows or the stored body from under a delivery, and a message that names a removed body is one
 /// with nothing left to deliver.
 /// </summary>
@@ -22,12 +23,13 @@ public sealed partial class PingExpiry(PingStatusStore store, IOptions<StorageOp
     public static readonly TimeSpan StorageQueueMessageLifetime = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Beyond the message's lifetime: the moments between an envelope's id and its message's insertion, and a delivery
-    /// begun just before the message expired (a Flex Consumption function runs 30 minutes by default).
+    /// Beyond the message's lifetime: the moments between an envelope's id and its message's insertion, between the
+    /// start of an attempt (what the status records) and the retry message it sends, and a delivery begun just before
+    /// the message expired (a Flex Consumption function runs 30 minutes by default).
     /// </summary>
     public static readonly TimeSpan InFlightGrace = TimeSpan.FromHours(1);
 
-    /// <summary>How long a ping that is not finished may still be delivered after it was accepted.</summary>
+    /// <summary>How long a ping that is not finished may still be delivered after it was accepted or last attempted.</summary>
     public TimeSpan DeliverableFor => (queue.Value.Transport == PushQueueTransport.ServiceBus ? queue.Value.TimeToLive : StorageQueueMessageLifetime) + InFlightGrace;
 
     public async Task<ExpiryPass> RunAsync(CancellationToken cancellationToken)

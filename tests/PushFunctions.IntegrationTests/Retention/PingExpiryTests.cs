@@ -118,6 +118,27 @@ public sealed class PingExpiryTests
     }
 
     [Fact]
+    public async Task A_ping_whose_delivery_was_retried_recently_is_kept_with_its_body_past_its_acceptance_plus_the_message_lifetime()
+    {
+        await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);
+        var store = gateway.Services.GetRequiredService<PingStatusStore>();
+        // Both accepted longer ago than a Storage queue message's 7 days and the hour of grace. A retry is a new message
+        // with a lifetime of its own, sent after an attempt: the first was attempted half an hour ago, so its retry may
+        // still be on the queue; the second's last attempt is as old as it is.
+        var retried = await SeededPings.SeedAsync(store, Now.AddDays(-8), PingState.Delivering, stored: true);
+        await SeededPings.SetLastAttemptAsync(store, retried, Now.AddMinutes(-30));
+        var abandoned = await SeededPings.SeedAsync(store, Now.AddDays(-8).AddMinutes(1), PingState.Delivering, stored: true);
+
+        var pass = await gateway.Services.GetRequiredService<PingExpiry>().RunAsync(CancellationToken.None);
+
+        Assert.Equal((1, 1, 1), (pass.EnvelopesRemoved, pass.EnvelopesKept, pass.BlobsRemoved));
+        Assert.True(await SeededPings.BodyExistsAsync(store, retried.EnvelopeId));
+        Assert.False(await SeededPings.BodyExistsAsync(store, abandoned.EnvelopeId));
+        Assert.Equal("delivering", (await StatusAsync(gateway, retried)).GetProperty("state").GetString());
+        await AssertStatusAsync(gateway, abandoned, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Send_claims_are_left_out_of_a_pings_status_and_pages_and_go_with_its_partition()
     {
         await using var gateway = await GatewayHost.StartAsync(asFunctionsCustomHandler: true);

@@ -47,6 +47,8 @@ internal static class SeededPings
         }
 
         await store.BeginDeliveryAsync(id, ping);
+        // Delivery began when the ping was accepted, as far as expiry can tell.
+        await SetLastAttemptAsync(store, id, acceptedAt);
         foreach (var group in Enumerable.Range(0, devices).Chunk(OutcomesPerRecord))
         {
             await store.RecordOutcomesAsync(id, group.Select(n => new DeviceOutcome(
@@ -63,6 +65,14 @@ internal static class SeededPings
         }
 
         return id;
+    }
+
+    /// <summary>Dates the ping's latest delivery attempt, which the summary row records when an attempt begins.</summary>
+    public static async Task SetLastAttemptAsync(PingStatusStore store, PingId id, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await store.Table.UpsertEntityAsync(
+            new TableEntity(id.EnvelopeId, id.Index.ToString("D3", CultureInfo.InvariantCulture)) { ["LastAttemptAt"] = at }, TableUpdateMode.Merge);
     }
 
     /// <summary>The rows the envelope's partition holds.</summary>
