@@ -199,9 +199,17 @@ public sealed class FunctionsHostDeliveryTests
         Assert.Single((await queue.PeekMessagesAsync(32)).Value);
         Assert.Equal(2, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         var retry = await RetriedMessageAsync(queue, message);
+        using (var original = JsonDocument.Parse(message))
         using (var envelope = JsonDocument.Parse(retry))
         {
             Assert.Equal(1, envelope.RootElement.GetProperty("attempts_before").GetInt32());
+            // The same envelope goes on: its trace context, and each ping's, travel with the retry.
+            var traceParent = original.RootElement.GetProperty("traceparent").GetString();
+            Assert.False(string.IsNullOrEmpty(traceParent));
+            Assert.Equal(traceParent, envelope.RootElement.GetProperty("traceparent").GetString());
+            Assert.Equal(
+                original.RootElement.GetProperty("pings")[0].GetProperty("traceparent").GetString(),
+                envelope.RootElement.GetProperty("pings")[0].GetProperty("traceparent").GetString());
         }
 
         hub.StopAnswering(HubRoute.DirectSend);

@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PushFunctions.Gateway.Telemetry;
 using PushFunctions.Testing.Gateway;
+using PushFunctions.Testing.NotificationHubs;
 
 namespace PushFunctions.IntegrationTests.Observability;
 
@@ -19,8 +20,11 @@ public sealed class PingTelemetryTests : IAsyncLifetime
     private readonly List<MetricSnapshot> _metrics = [];
     private GatewayHost _gateway = null!;
 
-    public async Task InitializeAsync() =>
-        _gateway = await GatewayHost.StartAsync(services: s => s
+    public async Task InitializeAsync() => _gateway = await StartGatewayAsync();
+
+    /// <summary>A gateway exporting to this test's lists (the meter is found by name: one gateway at a time).</summary>
+    private Task<GatewayHost> StartGatewayAsync(IDictionary<string, string?>? settings = null) =>
+        GatewayHost.StartAsync(settings, services: s => s
             .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans))
             .ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics)));
 
@@ -97,6 +101,49 @@ public sealed class PingTelemetryTests : IAsyncLifetime
         var channel = Assert.Single(Points(PingMetrics.ChannelDuration));
         Assert.Equal(1, channel.GetHistogramCount());
         Assert.Equal([(PingMetrics.ChannelTag, "log")], Tags(channel));
+    }
+
+    [Fact]
+    public async Task A_device_an_unavailable_hub_defers_shows_on_its_channel_span_and_counter_and_the_next_attempt_continues_the_same_trace()
+    {
+        await using var hub = await LocalNotificationHub.StartAsync("push-hub");
+        await _gateway.DisposeAsync();
+        _gateway = await StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["NotificationHubs:ConnectionString"] = hub.ConnectionString,
+            ["NotificationHubs:HubName"] = "push-hub",
+            ["NotificationHubs:MaxRetries"] = "0",
+        });
+        var user = "otel-" + Guid.NewGuid().ToString("N")[..8];
+        await _gateway.CreateUserAsync(user);
+        await _gateway.RegisterDeviceAsync(user, new Dictionary<string, string> { ["device_type"] = "APPLE", ["device_pin"] = "apple-" + user });
+        // No client retries: the first attempt's one request gets a 503, the second attempt's goes through.
+        hub.AnswerForRoute(HubRoute.DirectSend, 503, times: 1);
+        using var backend = new Activity("backend calls the ping API") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        var pingId = await _gateway.PingAsync(new("user_id", user), new("message", "later"));
+        backend.Stop();
+        var status = await _gateway.WaitForPingAsync(pingId);
+
+        Assert.Equal(2, status.GetProperty("attempts").GetInt32());
+        await SpanAsync(s => s.TraceId == backend.TraceId && s.OperationName == PingActivities.EnvelopeProcessName && Tag(s, PingActivities.AttemptAttribute) == "2");
+        var spans = Snapshot().Where(s => s.TraceId == backend.TraceId).OrderBy(s => s.StartTimeUtc).ToList();
+        var send = Assert.Single(spans, s => s.OperationName == PingActivities.EnvelopeSendName);
+        var processes = spans.Where(s => s.OperationName == PingActivities.EnvelopeProcessName).ToList();
+        Assert.Equal([("1", "retry"), ("2", "completed")], processes.Select(p => (Tag(p, PingActivities.AttemptAttribute), Tag(p, PingActivities.OutcomeAttribute))));
+        Assert.All(processes, p => Assert.Equal(send.SpanId, p.ParentSpanId));
+        var delivers = spans.Where(s => s.OperationName == PingActivities.DeliverName).ToList();
+        Assert.Equal(2, delivers.Count);
+        Assert.Equal("waiting", Tag(delivers[0], PingActivities.OutcomeAttribute));
+        var channelSends = spans.Where(s => s.OperationName == PingActivities.ChannelSendName).ToList();
+        Assert.Equal(["deferred", "sent"], channelSends.Select(c => Tag(c, PingActivities.OutcomeAttribute)));
+        Assert.Equal(("1", "0"), (Tag(channelSends[0], PingActivities.DeferredCountAttribute), Tag(channelSends[0], PingActivities.FailedCountAttribute)));
+
+        Assert.True(_gateway.Services.GetRequiredService<MeterProvider>().ForceFlush());
+        Assert.Equal(1, Sum(PingMetrics.DevicesDeferred, (PingMetrics.ChannelTag, "notification hubs")));
+        Assert.Equal(1, Sum(PingMetrics.DevicesSent, (PingMetrics.ChannelTag, "notification hubs")));
+        Assert.Equal(0, Sum(PingMetrics.DevicesFailed));
+        Assert.Equal(1, Sum(PingMetrics.PingsDelivered));
     }
 
     private const string Secret = "the backend's own words";
