@@ -116,6 +116,13 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
             await FillQueuesAsync(calls, queueOnly, cancellationToken);
             Report($"(d) {options.FillQueues} more messages posted to each of {queueOnly.Length} queue-only devices in {filling.Elapsed.TotalSeconds:0} s, " +
                 $"{options.LatencyPolls} polls held: relay {Describe(ReadRelayMemory())}");
+
+            // Full queues and every poll held at once: the relay's worst resident case.
+            using var stopRefilledPolls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var refilledPolling = await OpenPollsAsync(calls, pollers[options.LatencyPolls..], stopRefilledPolls.Token);
+            Report($"    and {options.Polls} polls held: relay {Describe(ReadRelayMemory())}");
+            await stopRefilledPolls.CancelAsync();
+            await refilledPolling;
         }
 
         var finalMemory = ReadRelayMemory();
