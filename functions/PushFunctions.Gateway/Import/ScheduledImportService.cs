@@ -5,39 +5,17 @@ using PushFunctions.Gateway.Hosting;
 namespace PushFunctions.Gateway.Import;
 
 /// <summary>
-/// The standalone gateway's schedule (no Functions host, so no timer function): an import at start, then one every
-/// <see cref="RhoConnectOptions.ImportInterval"/>. A run that outlasts the interval delays the next, never overlaps it.
+/// The standalone gateway's schedule for the RhoConnect import: a run at start, then one every
+/// <see cref="RhoConnectOptions.ImportInterval"/>. A run stopped midway recorded its checkpoint; the next continues from it.
 /// </summary>
-public sealed partial class ScheduledImportService(
-    ScheduledImport import, StorageInitializer storage, IOptions<RhoConnectOptions> options, TimeProvider time, ILogger<ScheduledImportService> logger) : BackgroundService
+public sealed class ScheduledImportService(
+    ScheduledImport import, StorageInitializer storage, IOptions<RhoConnectOptions> options, TimeProvider time, ILogger<ScheduledImportService> logger)
+    : RecurringPassService(options.Value.ImportInterval, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ImportInterval, time);
-        try
-        {
-            // The gateway's tables are created once the server listens; the first run writes to them.
-            await storage.FirstAttempt.WaitAsync(stoppingToken);
-            do
-            {
-                try
-                {
-                    await import.RunAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // Storage failed before the run could start (the lease, the table): the next tick tries again.
-                    LogRunFailed(logger, e);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: a run in progress recorded its checkpoint; the next start continues from it.
-        }
-    }
+    // The gateway's tables are created once the server listens; the first run writes to them.
+    protected override Task Ready => storage.FirstAttempt;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The scheduled RhoConnect import could not run; it tries again at the next interval")]
-    private static partial void LogRunFailed(ILogger logger, Exception exception);
+    protected override string PassName => "The scheduled RhoConnect import";
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => import.RunAsync(cancellationToken);
 }

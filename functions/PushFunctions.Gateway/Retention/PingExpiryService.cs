@@ -7,29 +7,15 @@ namespace PushFunctions.Gateway.Retention;
 /// <summary>
 /// The standalone gateway's equivalent of the ExpirePings timer: one bounded pass once storage exists, then one every
 /// Storage:ExpiryInterval. Several instances may each run it: passes tolerate one another (a row or blob already
-/// removed is not an error). A pass that fails is logged and the next one tries again.
+/// removed is not an error).
 /// </summary>
-public sealed partial class PingExpiryService(
-    PingExpiry expiry, StorageInitializer storage, IOptions<StorageOptions> options, TimeProvider time, ILogger<PingExpiryService> logger) : BackgroundService
+public sealed class PingExpiryService(
+    PingExpiry expiry, StorageInitializer storage, IOptions<StorageOptions> options, TimeProvider time, ILogger<PingExpiryService> logger)
+    : RecurringPassService(options.Value.ExpiryInterval, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await storage.Created.WaitAsync(stoppingToken);
-        using var timer = new PeriodicTimer(options.Value.ExpiryInterval, time);
-        do
-        {
-            try
-            {
-                await expiry.RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogPassFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task Ready => storage.Created;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ping expiry failed; the next pass tries again")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
+    protected override string PassName => "Ping expiry";
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => expiry.RunAsync(cancellationToken);
 }
