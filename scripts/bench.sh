@@ -30,6 +30,8 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo_root/scripts/lib/azurite.sh"
 # shellcheck source=scripts/lib/apps.sh
 source "$repo_root/scripts/lib/apps.sh"
+# shellcheck source=scripts/lib/nativeaot.sh
+source "$repo_root/scripts/lib/nativeaot.sh"
 cd "$repo_root"
 
 APP_LOG_DIR=$repo_root/artifacts/bench
@@ -133,14 +135,22 @@ bench_fanout() {
 
 # One bench user holds every simulated device, so the per-user instance cap is lifted; the long lease keeps the relay
 # running through the minutes-long stalls an overloaded build machine's Azurite can have while 10,000 devices register.
+# The relay runs as production runs it: the Native AOT executable `dotnet publish` makes (docs/relay.md).
 bench_relay() {
+  local work port
+  work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-relay.XXXXXX")
+  pf_on_exit rm -rf "$work"
+  nativeaot_ensure_toolchain
+  pf_step "Publishing the relay (Native AOT, linux-x64)"
+  pf_run dotnet publish functions/PushFunctions.Relay -c Release -r linux-x64 -o "$work/relay" --nologo -v quiet \
+    || pf_die "publishing the relay failed"
   azurite_start
-  local port
   port=$(pf_free_ports 1)
-  app_start relay functions/PushFunctions.Relay "http://127.0.0.1:$port" \
+  app_run relay "$work/relay" "http://127.0.0.1:$port" env \
     AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Relay__Secret="bench-relay-secret-$RANDOM$RANDOM-0123456789abcdef" \
     Relay__Authenticator__Mode=BuiltIn Relay__Apps__benchapp=bench-app-password Logging__LogLevel__Default=Warning \
-    Relay__MaxInstancesPerUser=100000 Relay__LeaseDuration=00:05:00
+    Relay__MaxInstancesPerUser=100000 Relay__LeaseDuration=00:05:00 \
+    "$work/relay/PushFunctions.Relay" --urls "http://127.0.0.1:$port"
   load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "${APP_PIDS[relay]}" \
     --app benchapp --app-password bench-app-password "$@"
   pf_stop "${APP_PIDS[relay]}"

@@ -13,6 +13,8 @@ source "$repo_root/scripts/lib/azurite.sh"
 source "$repo_root/scripts/lib/dotnet.sh"
 # shellcheck source=scripts/lib/chromium.sh
 source "$repo_root/scripts/lib/chromium.sh"
+# shellcheck source=scripts/lib/nativeaot.sh
+source "$repo_root/scripts/lib/nativeaot.sh"
 cd "$repo_root"
 
 mapfile -t test_projects < <(grep -rliE --include='*.csproj' '<IsTestProject>[[:space:]]*true[[:space:]]*</IsTestProject>' tests | sort)
@@ -20,6 +22,8 @@ mapfile -t test_projects < <(grep -rliE --include='*.csproj' '<IsTestProject>[[:
 
 azurite_ensure_installed
 chromium_ensure_installed
+# The integration tests publish the relay as Native AOT and run it (PublishedRelayTests).
+nativeaot_ensure_toolchain
 pf_step "Building PushFunctions.sln (Release)"
 pf_run dotnet restore PushFunctions.sln -v minimal || pf_die "dotnet restore failed"
 pf_run dotnet build PushFunctions.sln -c Release --no-restore -v minimal || pf_die "the build failed"

@@ -87,6 +87,10 @@ module site 'br/public:avm/res/web/site:0.15.1' = {
     keyVaultAccessIdentityResourceId: identityId
     siteConfig: {
       linuxFxVersion: 'DOTNETCORE|10.0'
+      // The relay is published as one Native AOT executable (no PushFunctions.Relay.dll for the image's default
+      // `dotnet <app>.dll` start): the startup command runs it from the deployed folder. It listens where the image's
+      // ASPNETCORE_* settings say, as a framework-dependent app would.
+      appCommandLine: '/home/site/wwwroot/PushFunctions.Relay'
       // A waiting poll lives in the memory of the instance that holds it: without Always On an idle relay is
       // unloaded and every device reconnects; with more than one instance a message could wake the wrong one.
       alwaysOn: true

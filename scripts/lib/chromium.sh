@@ -5,20 +5,12 @@
 #                               or through sudo without a password), then export PUSHFUNCTIONS_CHROMIUM and
 #                               PUSHFUNCTIONS_CHROMEDRIVER, the paths the tests drive.
 
+# shellcheck source=scripts/lib/debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian.sh"
+
 chromium_ensure_installed() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    local sudo=
-    if ((EUID != 0)); then
-      command -v sudo >/dev/null && sudo -n true 2>/dev/null \
-        || pf_die "chromium and chromium-driver are missing; install them (apt-get install chromium chromium-driver) or run as root"
-      sudo="sudo -n"
-    fi
-    pf_step "Installing chromium and chromium-driver (apt-get)"
-    # shellcheck disable=SC2086 # $sudo is empty or two words
-    pf_run $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq || pf_die "apt-get update failed"
-    # shellcheck disable=SC2086
-    pf_run $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver \
-      || pf_die "apt-get install chromium chromium-driver failed"
+    debian_install chromium chromium-driver
   fi
   PUSHFUNCTIONS_CHROMIUM=$(command -v chromium)
   PUSHFUNCTIONS_CHROMEDRIVER=$(command -v chromedriver)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -21,14 +22,20 @@ public sealed class TableRelayStore : IRelayStore, IDisposable
     private const string AppNameProperty = "AppName";
     private const string TokenProperty = "Token";
 
+    private readonly TableServiceClient service;
     private readonly TableClient instances;
     private readonly TableClient registrations;
     private readonly TableClient messages;
     private readonly MessageLog log;
 
+    // Native AOT: Azure.Data.Tables makes every TableEntity it reads (queries, GetEntityIfExistsAsync) with
+    // Activator.CreateInstance<T>() and does not tell the trimmer to keep that constructor; without this it is trimmed away
+    // and every read throws MissingMethodException. The relay reads only TableEntity (see PushFunctions.Relay.csproj).
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     public TableRelayStore(TableServiceClient service, string tablePrefix, ILogger<TableRelayStore> logger)
     {
         ArgumentNullException.ThrowIfNull(service);
+        this.service = service;
         instances = service.GetTableClient(tablePrefix + "Instances");
         registrations = service.GetTableClient(tablePrefix + "Registrations");
         messages = service.GetTableClient(tablePrefix + "Messages");
@@ -44,9 +51,10 @@ public sealed class TableRelayStore : IRelayStore, IDisposable
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await instances.CreateIfNotExistsAsync(cancellationToken);
-        await registrations.CreateIfNotExistsAsync(cancellationToken);
-        await messages.CreateIfNotExistsAsync(cancellationToken);
+        foreach (var table in (TableClient[])[instances, registrations, messages])
+        {
+            await service.CreateTableIfMissingAsync(table.Name, cancellationToken);
+        }
     }
 
     public async Task<RelaySnapshot> LoadAsync(CancellationToken cancellationToken = default)

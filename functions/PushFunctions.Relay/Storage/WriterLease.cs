@@ -40,7 +40,7 @@ public sealed partial class WriterLease(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Table.CreateIfNotExistsAsync(cancellationToken);
+        await store.InitializeAsync(cancellationToken);
         await AcquireAsync(cancellationToken);
         renewing = RenewAsync(stopping.Token);
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using PushFunctions.Testing.Http;
@@ -11,35 +10,24 @@ namespace PushFunctions.Testing.Gateway;
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly LoopbackProcess _process;
 
-    private GatewayProcess(Process process, Uri baseAddress)
-    {
-        _process = process;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
+    private GatewayProcess(LoopbackProcess process) => _process = process;
 
     /// <summary>A client of the process's HTTP API, without credentials.</summary>
-    public HttpClient Client { get; }
+    public HttpClient Client => _process.Client;
 
     /// <summary>The last lines the process wrote, for a failure message.</summary>
-    public string RecentOutput => string.Join('\n', _output);
+    public string RecentOutput => _process.RecentOutput;
 
     /// <param name="settings">Settings as configuration spells them ("PushQueue:QueueName"), passed as environment variables.</param>
     public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var port = LoopbackPorts.Free();
+        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{LoopbackPorts.Free()}"));
         var gateway = GatewayBuildOutput();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(gateway)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { gateway, "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}") })
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(gateway)! };
+        foreach (var argument in new[] { gateway, "--urls", baseAddress.ToString().TrimEnd('/') })
         {
             start.ArgumentList.Add(argument);
         }
@@ -49,42 +37,13 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the gateway.");
-        var started = new GatewayProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")));
-        process.OutputDataReceived += (_, line) => started.Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await started.WaitUntilLiveAsync();
-        }
-        catch
-        {
-            await started.DisposeAsync();
-            throw;
-        }
-
-        return started;
+        return new GatewayProcess(await LoopbackProcess.StartAsync("The gateway", start, baseAddress, "/healthz/live"));
     }
 
     /// <summary>Kills the process at once (SIGKILL) and waits until it has exited.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
+    public Task KillAsync() => _process.KillAsync();
 
-        await _process.WaitForExitAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await KillAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     /// <summary>functions/PushFunctions.Gateway/bin/{configuration}/{framework}/PushFunctions.Gateway.dll, built beside these tests.</summary>
     private static string GatewayBuildOutput()
@@ -101,47 +60,5 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         throw new DirectoryNotFoundException("The repository root (PushFunctions.sln) was not found above the test binaries.");
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        while (_output.Count > 100 && _output.TryDequeue(out _))
-        {
-        }
-    }
-
-    private async Task WaitUntilLiveAsync()
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode}:\n{RecentOutput}");
-            }
-
-            try
-            {
-                using var live = await Client.GetAsync(new Uri("/healthz/live", UriKind.Relative));
-                if (live.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"The gateway did not answer within {StartTimeout.TotalSeconds} s:\n{RecentOutput}");
     }
 }
