@@ -59,6 +59,7 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     private readonly ConcurrentDictionary<HubRoute, int> _requests = new();
     private LoopbackHttpServer _server = null!;
     private long _nextId;
+    private long _acceptedHandles;
 
     private LocalNotificationHub(IEnumerable<string> hubs)
     {
@@ -83,6 +84,16 @@ public sealed class LocalNotificationHub : IAsyncDisposable
 
     /// <summary>While set, telemetry is answered 404 as for a notification the hub has not processed far enough.</summary>
     public bool HoldTelemetry { get; set; }
+
+    /// <summary>
+    /// Accepted handles beyond this many are recorded at once but answered only after <see cref="SlowAnswerDelay"/>: a hub
+    /// that has taken the notification while its answer is slow to come back, the window in which a sender can die between
+    /// a send and its record. Checked per request, so raising it again answers later requests promptly.
+    /// </summary>
+    public long HandlesAnsweredPromptly { get; set; } = long.MaxValue;
+
+    /// <summary>How long an answer beyond <see cref="HandlesAnsweredPromptly"/> takes (unless the caller goes away first).</summary>
+    public TimeSpan SlowAnswerDelay { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Every accepted notification, one entry per device, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedNotification> Received => _received;
@@ -257,6 +268,18 @@ public sealed class LocalNotificationHub : IAsyncDisposable
             // Only Standard hubs hand out the id that per-message telemetry is read by.
             _sent[notificationId] = new SentNotification(hub, format, parsed.Body!, DateTimeOffset.UtcNow, parsed.Handles!.Length - errors.Count, errors);
             context.Response.Headers.Location = MessageUri(hub, notificationId).AbsoluteUri;
+        }
+
+        if (Interlocked.Add(ref _acceptedHandles, parsed.Handles!.Length) > HandlesAnsweredPromptly)
+        {
+            try
+            {
+                await Task.Delay(SlowAnswerDelay, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The sender went away before the answer came (it was killed): the notification stays taken.
+            }
         }
     }
 
