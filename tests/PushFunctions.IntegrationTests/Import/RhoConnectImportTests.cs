@@ -135,14 +135,16 @@ public sealed class RhoConnectImportTests : IAsyncLifetime
         var second = await importer.RunAsync(new ImportOptions { MaxConcurrency = 2 });
 
         Assert.Equal(ImportState.Interrupted, first.State);
-        Assert.NotNull(checkpoint);
-        var done = users.IndexOf(checkpoint.LastUserDone) + 1;
-        Assert.InRange(done, 1, 59);
-        Assert.Equal(done, checkpoint.Progress.UsersDone);
+        // Users finish out of order, many at a time: the checkpoint names the last user up to which every one is done. If
+        // the very first user was still running when the run stopped (its requests wait their turn behind other users'),
+        // there is none, and the next run starts from the first user.
+        var done = checkpoint is null ? 0 : users.IndexOf(checkpoint.LastUserDone) + 1;
+        Assert.InRange(done, 0, 59);
+        Assert.Equal(done, checkpoint?.Progress.UsersDone ?? 0);
         // The second run lists the clients of the users after the checkpoint only.
         var listedAgain = _rhoconnect.Requests.Skip(requestsBefore).Where(path => path.EndsWith("/clients", StringComparison.Ordinal)).ToList();
         Assert.Equal(users.Skip(done).Select(user => $"/rc/v1/users/{user}/clients").Order(StringComparer.Ordinal), listedAgain.Order(StringComparer.Ordinal));
-        Assert.Equal((ImportState.Completed, true, 60, 60), (second.State, second.Resumed, second.UsersDone, second.Clients));
+        Assert.Equal((ImportState.Completed, checkpoint is not null, 60, 60), (second.State, second.Resumed, second.UsersDone, second.Clients));
         // Users the first run finished out of order were written then and are found unchanged now.
         Assert.Equal((0, 0), (first.Errors, second.Errors));
         Assert.Equal(60, second.ClientsCreated + second.ClientsUnchanged);
