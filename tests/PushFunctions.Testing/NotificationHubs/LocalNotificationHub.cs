@@ -93,7 +93,7 @@ public sealed class LocalNotificationHub : IAsyncDisposable
     public long HandlesAnsweredPromptly { get; set; } = long.MaxValue;
 
     /// <summary>How long an answer beyond <see cref="HandlesAnsweredPromptly"/> takes (unless the caller goes away first).</summary>
-    public TimeSpan SlowAnswerDelay { get; set; } = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan SlowAnswerDelay = TimeSpan.FromMinutes(2);
 
     /// <summary>Every accepted notification, one entry per device, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedNotification> Received => _received;
