@@ -30,7 +30,6 @@ public sealed class DeviceDirectory(
 
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        await store.InitializeAsync(cancellationToken);
         var snapshot = await store.LoadAsync(cancellationToken);
         var highestIds = snapshot.Messages
             .GroupBy(stored => stored.InstanceId, StringComparer.Ordinal)

@@ -10,8 +10,6 @@ namespace PushFunctions.Relay.Storage;
 /// </summary>
 public interface IRelayStore
 {
-    Task InitializeAsync(CancellationToken cancellationToken = default);
-
     Task<RelaySnapshot> LoadAsync(CancellationToken cancellationToken = default);
 
     Task SaveInstanceAsync(StoredInstance instance, CancellationToken cancellationToken = default);

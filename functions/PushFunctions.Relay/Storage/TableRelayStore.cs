@@ -49,6 +49,7 @@ public sealed class TableRelayStore : IRelayStore, IDisposable
 
     public void Dispose() => log.Dispose();
 
+    /// <summary>Creates the relay's tables where missing; the writer lease does it first, before the lease row is taken and any state is read.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         foreach (var table in (TableClient[])[instances, registrations, messages])

@@ -22,8 +22,6 @@ internal sealed class InMemoryRelayStore : IRelayStore
     public IReadOnlyCollection<long> MessageIds(string instanceId) =>
         messages.Keys.Where(key => key.Instance == instanceId).Select(key => key.Id).Order().ToList();
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
     public Task<RelaySnapshot> LoadAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new RelaySnapshot(
             instances.Values.ToList(),
