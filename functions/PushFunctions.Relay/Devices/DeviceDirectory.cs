@@ -313,6 +313,7 @@ public sealed class DeviceDirectory(
     public async Task<PollAnswer?> NextMessageAsync(DeviceInstance instance, long? lastMessage, CancellationToken requestAborted)
     {
         WaitingPoll poll;
+        Task<PollAnswer> answered;
         await instance.Gate.WaitAsync(requestAborted);
         try
         {
@@ -338,7 +339,7 @@ public sealed class DeviceDirectory(
                 return PollAnswer.Deliver(instance.Queue[0]);
             }
 
-            poll = new WaitingPoll(timeProvider.GetTimestamp() + (long)(settings.PollTimeout.TotalSeconds * timeProvider.TimestampFrequency));
+            poll = new WaitingPoll(timeProvider.GetTimestamp() + (long)(settings.PollTimeout.TotalSeconds * timeProvider.TimestampFrequency), out answered);
             instance.ReplacePoll(poll)?.TryAnswer(PollAnswer.Superseded);
             deadlines.Add(poll);
         }
@@ -349,7 +350,7 @@ public sealed class DeviceDirectory(
 
         using (requestAborted.Register(static state => ((WaitingPoll)state!).TryAnswer(PollAnswer.Abandoned), poll))
         {
-            var answer = await poll.Task;
+            var answer = await answered;
             instance.ReleasePoll(poll);
             return answer;
         }
