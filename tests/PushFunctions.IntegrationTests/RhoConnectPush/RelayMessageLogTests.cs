@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PushFunctions.Relay.Storage;
 using PushFunctions.Relay.Storage.Log;
 using PushFunctions.Testing;
+using Azure.Core;
 using TableClient = Azure.Data.Tables.TableClient;
+using TableClientOptions = Azure.Data.Tables.TableClientOptions;
 using TableEntity = Azure.Data.Tables.TableEntity;
 
 namespace PushFunctions.IntegrationTests.RhoConnectPush;
@@ -123,6 +125,35 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
         Assert.Equal(("device", 7L, "3", "{\"n\":7}"), (message.InstanceId, message.Id, message.CollapseId, Encoding.UTF8.GetString(message.Data)));
         Assert.Equal(9, state.Watermarks["device"]);
         Assert.DoesNotContain(table.Query<TableEntity>(), entity => entity.PartitionKey.StartsWith("shard", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_read_beside_the_writing_relay_finds_every_message_even_when_a_compaction_deletes_what_it_chose_to_read()
+    {
+        // Over a megabyte into one instance's shard, twice, makes a compaction due each time.
+        var data = new string('x', 60_000);
+        using var log = new MessageLog(table, NullLogger.Instance);
+        await log.LoadAsync();
+        for (var id = 1; id <= 20; id++)
+        {
+            await log.AppendAsync(Queued("device", id, $"{id}:{data}"));
+        }
+
+        await log.CompactDueAsync(CancellationToken.None);
+        for (var id = 21; id <= 40; id++)
+        {
+            await log.AppendAsync(Queued("device", id, $"{id}:{data}"));
+        }
+
+        // The reader chooses the first checkpoint; before it reads the entities after it, the relay compacts again, which
+        // deletes that checkpoint and the entities the new one covers.
+        var compactFirst = new BeforeFirstMatchingRequestPolicy("RowKey gt", () => log.CompactDueAsync(CancellationToken.None));
+        var options = new TableClientOptions();
+        options.AddPolicy(compactFirst, HttpPipelinePosition.PerCall);
+        var state = await MessageLog.ReadAsync(new TableClient(AzuriteEnvironment.ConnectionString, table.Name, options));
+
+        Assert.True(compactFirst.Fired);
+        Assert.Equal(Enumerable.Range(1, 40).Select(id => (long)id), state.Messages.Select(message => message.Id).Order());
     }
 
     private static LogRecord Queued(string instanceId, long id, string text) =>

@@ -120,14 +120,17 @@ public sealed partial class MessageLog : IDisposable
 
     /// <summary>
     /// Applies the checkpoint's records, then those of the entities after it up to <paramref name="upTo"/> in sequence order
-    /// (entities written before the checkpoint's own rows but after its point are held until it is applied).
+    /// (entities written before the checkpoint's own rows but after its point are held until it is applied). Superseded
+    /// is true when a complete newer checkpoint turned up: a compaction ran since the layout was read, and may have deleted
+    /// what this replay still had to read (only a reader beside the writing relay sees this).
     /// </summary>
-    private async Task<(long TailEntities, long TailBytes, long CheckpointBytes)> ReplayAsync(
+    private async Task<(long TailEntities, long TailBytes, long CheckpointBytes, bool Superseded)> ReplayAsync(
         LogShard shard, (long Id, long AsOf)? checkpoint, long upTo, LogState state, CancellationToken cancellationToken)
     {
         var filter = $"PartitionKey eq '{shard.PartitionKey}'" + (checkpoint is { } after ? $" and RowKey gt '{LogCodec.RowKey(after.AsOf)}'" : "");
         var tail = new List<byte[]>();
         var (tailBytes, checkpointBytes) = (0L, 0L);
+        var newerCheckpoints = new Dictionary<long, (int Seen, int Parts)>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var sequence = LogCodec.Sequence(entity.RowKey);
@@ -138,6 +141,11 @@ public sealed partial class MessageLog : IDisposable
                     var payload = LogCodec.ReadPayload(entity);
                     checkpointBytes += payload.Length;
                     ApplyAll(state, payload);
+                }
+                else if (id > (checkpoint?.Id ?? 0))
+                {
+                    var seen = newerCheckpoints.GetValueOrDefault(id);
+                    newerCheckpoints[id] = (seen.Seen + 1, entity.GetInt32(LogCodec.PartsProperty) ?? 0);
                 }
             }
             else if (sequence <= upTo)
@@ -153,7 +161,10 @@ public sealed partial class MessageLog : IDisposable
             ApplyAll(state, payload);
         }
 
-        return (tail.Count, tailBytes, checkpointBytes);
+        // Only a complete newer checkpoint: one cut short (its compaction failed) deletes nothing, and the rows of one still
+        // being written come after every entity its compaction will delete, so this scan had read those already.
+        var superseded = newerCheckpoints.Values.Any(newer => newer.Seen == newer.Parts);
+        return (tail.Count, tailBytes, checkpointBytes, superseded);
     }
 
     private static void ApplyAll(LogState state, byte[] payload)
@@ -184,19 +195,32 @@ public sealed partial class MessageLog : IDisposable
         return layouts;
     }
 
+    /// <summary>
+    /// Replays every shard; starts over when a compaction (of a relay writing meanwhile) superseded the layout read first,
+    /// since it may have deleted entities the replay had yet to read.
+    /// </summary>
     private async Task<LogState> ReplayAllAsync(bool takeOver, CancellationToken cancellationToken)
     {
-        var layouts = await ReadLayoutsAsync(filter: null, cancellationToken);
-        var state = new LogState();
-        foreach (var shard in shards)
+        Dictionary<string, ShardLayout> layouts;
+        LogState state;
+        bool superseded;
+        do
         {
-            var layout = layouts.GetValueOrDefault(shard.PartitionKey) ?? new ShardLayout();
-            var replayed = await ReplayAsync(shard, layout.NewestCheckpoint(), long.MaxValue, state, cancellationToken);
-            if (takeOver)
+            layouts = await ReadLayoutsAsync(filter: null, cancellationToken);
+            state = new LogState();
+            superseded = false;
+            foreach (var shard in shards)
             {
-                shard.Resume(layout.HighestSequence, replayed.TailEntities, replayed.TailBytes, replayed.CheckpointBytes);
+                var layout = layouts.GetValueOrDefault(shard.PartitionKey) ?? new ShardLayout();
+                var replayed = await ReplayAsync(shard, layout.NewestCheckpoint(), long.MaxValue, state, cancellationToken);
+                superseded |= replayed.Superseded;
+                if (takeOver)
+                {
+                    shard.Resume(layout.HighestSequence, replayed.TailEntities, replayed.TailBytes, replayed.CheckpointBytes);
+                }
             }
         }
+        while (superseded);
 
         if (layouts.Keys.Any(partition => !IsLogPartition(partition)))
         {
