@@ -12,7 +12,7 @@ namespace PushFunctions.LoadGenerator;
 /// <summary>
 /// <c>relay</c> mode: (a) holds N long polls and reports the relay's memory and its slope per poll, (b) with M of them
 /// held, posts messages at a fixed rate to random waiting devices and reports POST → poll-answer latency (every slow
-/// answer with its time, so a periodic stall shows), (c) compares the relay's durable message rate with Azurite's own
+/// answer with its time, so a periodic stall shows) beside the same rate of trivial round trips to the relay, (c) compares the relay's durable message rate with Azurite's own
 /// single-entity upsert rate and checks every accepted message is in the relay's table, (d) optionally fills the
 /// queue-only devices' queues and reports the memory.
 /// </summary>
@@ -25,7 +25,8 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
     private const double MaxLatencyMilliseconds = 50;
     private const double MinDurableRatio = 3.0;
 
-    // What the load generator may allocate during the latency phase without collecting (about 20 KiB per message).
+    // What the load generator may allocate during the latency phase and its baseline without collecting (about 20 KiB per
+    // message, less per round trip).
     private const long LatencyPhaseAllocationBytes = 240L * 1024 * 1024;
 
     // Answers slower than this are listed with their time into the phase.
@@ -83,6 +84,7 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         var clientCollections = GC.CollectionCount(0);
         var noCollections = GC.TryStartNoGCRegion(LatencyPhaseAllocationBytes);
         var posted = await PostAtRateAsync(calls, latencyDevices, cancellationToken);
+        var roundTrips = await CheckHealthAtRateAsync(calls, cancellationToken);
         if (noCollections && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
         {
             GC.EndNoGCRegion();
@@ -94,6 +96,8 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         Report($"(b) {posted} messages posted at {options.Rate}/s to {options.LatencyPolls} waiting devices, {latencies.Count} answers: " +
             $"POST → poll answer p50 {p50:0.00} ms, p95 {latencies.Percentile(95):0.00} ms, p99 {p99:0.00} ms, max {latencies.Max:0.0} ms " +
             $"(load generator collections meanwhile: {clientCollections})");
+        Report($"    baseline, same run and polls: {roundTrips.Count} GET /healthz round trips at {options.Rate}/s: p50 {roundTrips.Percentile(50):0.00} ms, " +
+            $"p95 {roundTrips.Percentile(95):0.00} ms, p99 {roundTrips.Percentile(99):0.00} ms, max {roundTrips.Max:0.0} ms");
         foreach (var second in slowAnswers.GroupBy(answer => (int)answer.At.TotalSeconds).OrderBy(group => group.Key))
         {
             Report($"    second {second.Key,3}: {second.Count()} answers over {SlowAnswer.TotalMilliseconds:0} ms, the slowest {second.Max(answer => answer.Latency).TotalMilliseconds:0.0} ms");
@@ -258,6 +262,37 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         // Answers still in flight are counted before the percentiles are read.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         return posts.Count;
+    }
+
+    /// <summary>
+    /// (b)'s baseline: the relay's trivial route at the same rate for as long, right after (b), with the same polls held and
+    /// in the same no-collection region of the load generator. What the machine, the server and the load generator add to
+    /// any round trip; (b) adds the message's own path (authentication, the queue, the waiting poll's answer).
+    /// </summary>
+    private async Task<LatencyRecorder> CheckHealthAtRateAsync(RelayCalls calls, CancellationToken cancellationToken)
+    {
+        var roundTrips = new LatencyRecorder();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
+        var checks = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var sequence = 0L;
+        while (clock.Elapsed < options.LatencyDuration && await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            for (var due = (long)(clock.Elapsed.TotalSeconds * options.Rate); sequence < due; sequence++)
+            {
+                checks.Add(TimeAsync(calls.CheckHealthAsync, roundTrips, cancellationToken));
+            }
+        }
+
+        await Task.WhenAll(checks);
+        return roundTrips;
+
+        static async Task TimeAsync(Func<CancellationToken, Task> call, LatencyRecorder recorder, CancellationToken cancellationToken)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await call(cancellationToken);
+            recorder.Record(Stopwatch.GetElapsedTime(started));
+        }
     }
 
     /// <summary>(c): POSTs to devices that do not poll (so every message stays stored), as fast as the relay takes them.</summary>

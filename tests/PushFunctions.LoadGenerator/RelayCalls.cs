@@ -52,6 +52,13 @@ public sealed class RelayCalls(HttpClient http, RelayBenchmarkOptions options)
         return response.StatusCode == HttpStatusCode.NoContent;
     }
 
+    /// <summary>The relay's trivial route: one round trip through its server and router, no device state, no storage.</summary>
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync("/healthz", cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
