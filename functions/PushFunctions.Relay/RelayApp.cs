@@ -141,10 +141,10 @@ public static class RelayApp
             problems.Add("Relay:LeaseDuration must be a time span of at least two seconds, e.g. 00:01:00.");
         }
 
-        // A message row holds at most 1 MiB; the data is split over 64 KiB properties.
-        if (settings.MaxMessageBytes is <= 0 or > 900 * 1024)
+        // A message is written in one log row (LogCodec.MaxPayloadBytes, 704 KiB), with its ids and names beside the data.
+        if (settings.MaxMessageBytes is <= 0 or > 700 * 1024)
         {
-            problems.Add("Relay:MaxMessageBytes must be between 1 and 921600 (a table row holds at most 1 MiB).");
+            problems.Add("Relay:MaxMessageBytes must be between 1 and 716800 (a message is written in one log row of at most 704 KiB).");
         }
 
         if (settings.Authenticator.Mode == AuthenticatorMode.Delegate

@@ -156,6 +156,22 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 40).Select(id => (long)id), state.Messages.Select(message => message.Id).Order());
     }
 
+    [Fact]
+    public async Task A_message_of_the_largest_size_the_settings_allow_is_written_and_replayed()
+    {
+        var data = new string('x', 700 * 1024);
+        using (var log = new MessageLog(table, NullLogger.Instance))
+        {
+            await log.LoadAsync();
+            await log.AppendAsync(Queued("a-device-instance-id-of-the-usual-length", 1, data));
+        }
+
+        using var restarted = new MessageLog(table, NullLogger.Instance);
+        var state = await restarted.LoadAsync();
+
+        Assert.Equal(data, Encoding.UTF8.GetString(Assert.Single(state.Messages).Data));
+    }
+
     private static LogRecord Queued(string instanceId, long id, string text) =>
         LogRecord.Queued(new StoredMessage(instanceId, id, "app", null, Encoding.UTF8.GetBytes(text), DateTimeOffset.UtcNow));
 }
