@@ -8,6 +8,7 @@ public sealed class BenchDevice(string instance, string cookie, string token)
     private const int MessagePending = 2;
     private int state;
     private long postedTimestamp;
+    private long accepted;
 
     public string Instance { get; } = instance;
 
@@ -16,6 +17,11 @@ public sealed class BenchDevice(string instance, string cookie, string token)
     public string Token { get; } = token;
 
     public long? LastMessage { get; set; }
+
+    /// <summary>Messages the relay answered 204 for this device in the durable phase.</summary>
+    public long Accepted => Interlocked.Read(ref accepted);
+
+    public void CountAccepted() => Interlocked.Increment(ref accepted);
 
     public void MarkWaiting() => Volatile.Write(ref state, Waiting);
 

@@ -8,7 +8,7 @@ public sealed record RelayBenchmarkOptions
     public const string Usage = """
         usage: PushFunctions.LoadGenerator relay [--relay URL] [--storage|--connection CONNECTION_STRING] [--pid RELAY_PID]
                [--polls 10000] [--latency-polls 5000] [--rate 100] [--latency-seconds 30] [--durable-seconds 15]
-               [--concurrency 32] [--durable-devices 1024] [--fill-queues 0] [--setup-concurrency 16] [--user bench]
+               [--concurrency 32] [--durable-devices 1024] [--queue-cap 100] [--fill-queues 0] [--setup-concurrency 16] [--user bench]
                [--password P] [--users-table Users] [--app benchapp] [--app-password P] [--table-prefix Relay]
         The relay must run in BuiltIn mode with Relay:Apps:{app}={app-password}; the user is created in the users table.
         --storage defaults to $AzureWebJobsStorage; it is used to create the user, for Azurite's own upsert rate and to
@@ -38,6 +38,12 @@ public sealed record RelayBenchmarkOptions
 
     /// <summary>Devices that do not poll, whose queues receive the durable-rate phase's messages.</summary>
     public int DurableDevices { get; init; } = 1024;
+
+    /// <summary>
+    /// The relay's <c>Relay:MaxQueuedMessages</c>: a queue-only device that was sent more keeps only its newest this many,
+    /// which the durable check expects.
+    /// </summary>
+    public int QueueCap { get; init; } = 100;
 
     /// <summary>Messages posted to each queue-only device after the durable phase, to read the memory of full queues.</summary>
     public int FillQueues { get; init; }
@@ -85,6 +91,7 @@ public sealed record RelayBenchmarkOptions
                     "--durable-seconds" => options with { DurableDuration = TimeSpan.FromSeconds(Number(value)) },
                     "--concurrency" => options with { Concurrency = Number(value) },
                     "--durable-devices" => options with { DurableDevices = Number(value) },
+                    "--queue-cap" => options with { QueueCap = Number(value) },
                     "--setup-concurrency" => options with { SetupConcurrency = Number(value) },
                     "--user" => options with { User = value },
                     "--password" => options with { Password = value },

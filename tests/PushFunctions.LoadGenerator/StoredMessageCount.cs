@@ -10,9 +10,17 @@ namespace PushFunctions.LoadGenerator;
 /// </summary>
 public static class StoredMessageCount
 {
-    public static async Task<long> CountAsync(string connectionString, string table, IReadOnlySet<string> instances, CancellationToken cancellationToken)
+    /// <summary>The stored messages of each of the instances (0 for one with none).</summary>
+    public static async Task<Dictionary<string, int>> CountAsync(
+        string connectionString, string table, IReadOnlySet<string> instances, CancellationToken cancellationToken)
     {
         var state = await MessageLog.ReadAsync(new TableClient(connectionString, table), cancellationToken);
-        return state.Messages.LongCount(message => instances.Contains(message.InstanceId));
+        var counts = instances.ToDictionary(instance => instance, _ => 0, StringComparer.Ordinal);
+        foreach (var message in state.Messages.Where(message => counts.ContainsKey(message.InstanceId)))
+        {
+            counts[message.InstanceId]++;
+        }
+
+        return counts;
     }
 }
