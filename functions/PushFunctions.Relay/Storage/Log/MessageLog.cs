@@ -130,7 +130,7 @@ public sealed partial class MessageLog : IDisposable
         var filter = $"PartitionKey eq '{shard.PartitionKey}'" + (checkpoint is { } after ? $" and RowKey gt '{LogCodec.RowKey(after.AsOf)}'" : "");
         var tail = new List<byte[]>();
         var (tailBytes, checkpointBytes) = (0L, 0L);
-        var newerCheckpoints = new Dictionary<long, (int Seen, int Parts)>();
+        var newer = new ShardLayout();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var sequence = LogCodec.Sequence(entity.RowKey);
@@ -144,8 +144,7 @@ public sealed partial class MessageLog : IDisposable
                 }
                 else if (id > (checkpoint?.Id ?? 0))
                 {
-                    var seen = newerCheckpoints.GetValueOrDefault(id);
-                    newerCheckpoints[id] = (seen.Seen + 1, entity.GetInt32(LogCodec.PartsProperty) ?? 0);
+                    newer.Add(sequence, id, entity.GetInt64(LogCodec.AsOfProperty), entity.GetInt32(LogCodec.PartsProperty));
                 }
             }
             else if (sequence <= upTo)
@@ -163,8 +162,7 @@ public sealed partial class MessageLog : IDisposable
 
         // Only a complete newer checkpoint: one cut short (its compaction failed) deletes nothing, and the rows of one still
         // being written come after every entity its compaction will delete, so this scan had read those already.
-        var superseded = newerCheckpoints.Values.Any(newer => newer.Seen == newer.Parts);
-        return (tail.Count, tailBytes, checkpointBytes, superseded);
+        return (tail.Count, tailBytes, checkpointBytes, Superseded: newer.NewestCheckpoint() is not null);
     }
 
     private static void ApplyAll(LogState state, byte[] payload)
