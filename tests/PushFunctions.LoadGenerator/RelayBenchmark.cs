@@ -115,8 +115,8 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         // such), so every device must hold exactly min(answered 204, cap).
         var stored = await StoredMessageCount.CountAsync(
             options.Storage, options.TablePrefix + "Messages", queueOnly.Select(device => device.Instance).ToHashSet(StringComparer.Ordinal), cancellationToken);
-        var expected = queueOnly.Sum(device => Math.Min(device.Accepted, options.QueueCap));
-        var mismatched = queueOnly.Count(device => stored[device.Instance] != Math.Min(device.Accepted, options.QueueCap));
+        var expected = queueOnly.Sum(ExpectedStored);
+        var mismatched = queueOnly.Count(device => stored[device.Instance] != ExpectedStored(device));
         Report($"    {accepted} messages answered 204, {stored.Values.Sum()} found in {options.TablePrefix}Messages, {expected} expected " +
             $"({accepted - expected} beyond the {options.QueueCap}-message cap of their device); devices holding other than expected: {mismatched}");
 
@@ -151,6 +151,8 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
             $"durable ≥ {MinDurableRatio}× Azurite and every device holding what was answered 204 (up to the cap) {Verdict(durableMet)}");
         return memoryMet && slopeMet && latencyMet && durableMet ? 0 : 3;
     }
+
+    private long ExpectedStored(BenchDevice device) => Math.Min(device.Accepted, options.QueueCap);
 
     private static string Describe(ProcessMemory? memory) => memory?.ToString() ?? "not read (no --pid)";
 
@@ -241,33 +243,26 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
     /// <summary>(b): one message every 1/rate seconds to a random device whose poll is waiting.</summary>
     private async Task<int> PostAtRateAsync(RelayCalls calls, BenchDevice[] devices, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
-        var posts = new List<Task>();
-        var clock = Stopwatch.StartNew();
         latencyPhase.Start();
-        var sequence = 0L;
-        while (clock.Elapsed < options.LatencyDuration && await timer.WaitForNextTickAsync(cancellationToken))
-        {
-            // Catch up on the messages due by now, so a late tick (a busy machine) does not lower the rate.
-            for (var due = (long)(clock.Elapsed.TotalSeconds * options.Rate); sequence < due; sequence++)
+        var posted = await CallAtRateAsync(
+            sequence =>
             {
                 for (var attempt = 0; attempt < 20; attempt++)
                 {
                     var device = devices[Random.Shared.Next(devices.Length)];
                     if (device.TryClaimForMessage(Stopwatch.GetTimestamp()))
                     {
-                        posts.Add(calls.PostMessageAsync(device, sequence, cancellationToken));
-                        break;
+                        return calls.PostMessageAsync(device, sequence, cancellationToken);
                     }
                 }
-            }
-        }
 
-        await Task.WhenAll(posts);
+                return null;
+            },
+            cancellationToken);
 
         // Answers still in flight are counted before the percentiles are read.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        return posts.Count;
+        return posted;
     }
 
     /// <summary>
@@ -278,34 +273,47 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
     private async Task<LatencyRecorder> CheckHealthAtRateAsync(RelayCalls calls, CancellationToken cancellationToken)
     {
         var roundTrips = new LatencyRecorder();
+        await CallAtRateAsync(_ => TimeAsync(), cancellationToken);
+        return roundTrips;
+
+        async Task TimeAsync()
+        {
+            var started = Stopwatch.GetTimestamp();
+            await calls.CheckHealthAsync(cancellationToken);
+            roundTrips.Record(Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>
+    /// Starts the call numbered 0, 1, … every 1/rate seconds for the latency phase's duration (a call that returns null is
+    /// skipped) and waits for them all; returns how many started.
+    /// </summary>
+    private async Task<int> CallAtRateAsync(Func<long, Task?> start, CancellationToken cancellationToken)
+    {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
-        var checks = new List<Task>();
+        var calls = new List<Task>();
         var clock = Stopwatch.StartNew();
         var sequence = 0L;
         while (clock.Elapsed < options.LatencyDuration && await timer.WaitForNextTickAsync(cancellationToken))
         {
+            // Catch up on the calls due by now, so a late tick (a busy machine) does not lower the rate.
             for (var due = (long)(clock.Elapsed.TotalSeconds * options.Rate); sequence < due; sequence++)
             {
-                checks.Add(TimeAsync(calls.CheckHealthAsync, roundTrips, cancellationToken));
+                if (start(sequence) is { } call)
+                {
+                    calls.Add(call);
+                }
             }
         }
 
-        await Task.WhenAll(checks);
-        return roundTrips;
-
-        static async Task TimeAsync(Func<CancellationToken, Task> call, LatencyRecorder recorder, CancellationToken cancellationToken)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await call(cancellationToken);
-            recorder.Record(Stopwatch.GetElapsedTime(started));
-        }
+        await Task.WhenAll(calls);
+        return calls.Count;
     }
 
     /// <summary>(c): POSTs to devices that do not poll (so every message stays stored), as fast as the relay takes them.</summary>
     private async Task<(long Accepted, double PerSecond)> MeasureDurableRateAsync(
         RelayCalls calls, BenchDevice[] devices, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var queued = 0L;
         var refused = 0L;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async worker =>
@@ -315,7 +323,6 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
                 var device = devices[Random.Shared.Next(devices.Length)];
                 if (await calls.PostMessageAsync(device, sequence, cancellationToken))
                 {
-                    Interlocked.Increment(ref queued);
                     device.CountAccepted();
                 }
                 else
@@ -330,7 +337,9 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
             Report($"    {refused} messages were not accepted during the durable phase");
         }
 
-        return (queued, queued / clock.Elapsed.TotalSeconds);
+        var elapsed = clock.Elapsed;
+        var queued = devices.Sum(device => device.Accepted);
+        return (queued, queued / elapsed.TotalSeconds);
     }
 
     /// <summary>(d): fills every queue-only device's queue with the same number of messages.</summary>
