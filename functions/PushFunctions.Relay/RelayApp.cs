@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
@@ -141,10 +142,11 @@ public static class RelayApp
             problems.Add("Relay:LeaseDuration must be a time span of at least two seconds, e.g. 00:01:00.");
         }
 
-        // A message is written in one log row (LogCodec.MaxPayloadBytes, 704 KiB), with its ids and names beside the data.
-        if (settings.MaxMessageBytes is <= 0 or > 700 * 1024)
+        if (settings.MaxMessageBytes is <= 0 or > LogCodec.MaxMessageBytes)
         {
-            problems.Add("Relay:MaxMessageBytes must be between 1 and 716800 (a message is written in one log row of at most 704 KiB).");
+            problems.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Relay:MaxMessageBytes must be between 1 and {LogCodec.MaxMessageBytes} (a message is written in one log row of at most {LogCodec.MaxPayloadBytes / 1024} KiB)."));
         }
 
         if (settings.Authenticator.Mode == AuthenticatorMode.Delegate

@@ -16,6 +16,12 @@ public static class LogCodec
     public const int MaxPropertyBytes = 64 * 1024;
     public const int MaxPayloadBytes = MaxPropertyBytes * 11;
 
+    /// <summary>
+    /// The largest message body the relay takes (<c>Relay:MaxMessageBytes</c>): a message is written in one entity, its
+    /// data with the record's ids and names (up to 4 KiB) beside it.
+    /// </summary>
+    public const int MaxMessageBytes = MaxPayloadBytes - (4 * 1024);
+
     public const string CheckpointProperty = "Checkpoint";
     public const string AsOfProperty = "AsOf";
     public const string PartsProperty = "Parts";
