@@ -97,9 +97,10 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         Report($"(b) {posted} messages posted at {options.Rate}/s to {options.LatencyPolls} waiting devices, {latencies.Count} answers: " +
             $"POST → poll answer p50 {p50:0.00} ms, p95 {latencies.Percentile(95):0.00} ms, p99 {p99:0.00} ms, max {latencies.Max:0.0} ms " +
             $"(load generator collections meanwhile: {clientCollections})");
-        Report($"    baseline, same run and polls: {roundTrips.Count} GET /healthz round trips at {options.Rate}/s: p50 {roundTrips.Percentile(50):0.00} ms, " +
-            $"p95 {roundTrips.Percentile(95):0.00} ms, p99 {roundTrips.Percentile(99):0.00} ms, max {roundTrips.Max:0.0} ms; " +
-            $"POST → poll answer ÷ baseline: p50 {p50 / roundTrips.Percentile(50):0.00}×, p99 {p99 / roundTrips.Percentile(99):0.00}×");
+        var (baselineP50, baselineP99) = (roundTrips.Percentile(50), roundTrips.Percentile(99));
+        Report($"    baseline, same run and polls: {roundTrips.Count} GET /healthz round trips at {options.Rate}/s: p50 {baselineP50:0.00} ms, " +
+            $"p95 {roundTrips.Percentile(95):0.00} ms, p99 {baselineP99:0.00} ms, max {roundTrips.Max:0.0} ms; " +
+            $"POST → poll answer ÷ baseline: p50 {p50 / baselineP50:0.00}×, p99 {p99 / baselineP99:0.00}×");
         foreach (var second in slowAnswers.GroupBy(answer => (int)answer.At.TotalSeconds).OrderBy(group => group.Key))
         {
             Report($"    second {second.Key,3}: {second.Count()} answers over {SlowAnswer.TotalMilliseconds:0} ms, the slowest {second.Max(answer => answer.Latency).TotalMilliseconds:0.0} ms");
