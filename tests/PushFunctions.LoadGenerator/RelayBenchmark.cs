@@ -84,8 +84,7 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         // none runs during the phase: the memory it allocates meanwhile is set aside beforehand. Counted, in case it ran out.
         var clientCollections = GC.CollectionCount(0);
         var noCollections = GC.TryStartNoGCRegion(LatencyPhaseAllocationBytes);
-        var posted = await PostAtRateAsync(calls, latencyDevices, cancellationToken);
-        var roundTrips = await CheckHealthAtRateAsync(calls, cancellationToken);
+        var (posted, roundTrips) = await MeasureLatencyAsync(calls, latencyDevices, cancellationToken);
         if (noCollections && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
         {
             GC.EndNoGCRegion();
@@ -98,7 +97,7 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
             $"POST → poll answer p50 {p50:0.00} ms, p95 {latencies.Percentile(95):0.00} ms, p99 {p99:0.00} ms, max {latencies.Max:0.0} ms " +
             $"(load generator collections meanwhile: {clientCollections})");
         var (baselineP50, baselineP99) = (roundTrips.Percentile(50), roundTrips.Percentile(99));
-        Report($"    baseline, same run and polls: {roundTrips.Count} GET /healthz round trips at {options.Rate}/s: p50 {baselineP50:0.00} ms, " +
+        Report($"    baseline, the odd seconds between them: {roundTrips.Count} GET /healthz round trips at {options.Rate}/s: p50 {baselineP50:0.00} ms, " +
             $"p95 {roundTrips.Percentile(95):0.00} ms, p99 {baselineP99:0.00} ms, max {roundTrips.Max:0.0} ms; " +
             $"POST → poll answer ÷ baseline: p50 {p50 / baselineP50:0.00}×, p99 {p99 / baselineP99:0.00}×");
         foreach (var second in slowAnswers.GroupBy(answer => (int)answer.At.TotalSeconds).OrderBy(group => group.Key))
@@ -242,43 +241,41 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         }
     }
 
-    /// <summary>(b): one message every 1/rate seconds to a random device whose poll is waiting.</summary>
-    private async Task<int> PostAtRateAsync(RelayCalls calls, BenchDevice[] devices, CancellationToken cancellationToken)
+    /// <summary>
+    /// (b) and its baseline, second by second in turn for twice the phase's duration: in even seconds one message every
+    /// 1/rate seconds to a random device whose poll is waiting, in odd seconds the relay's trivial route at the same rate.
+    /// The baseline is what the machine, the server and the load generator add to any round trip, met in the same seconds
+    /// of machine noise as the messages (a shared machine's bursts last seconds); the messages add their own path
+    /// (authentication, the queue, the waiting poll's answer).
+    /// </summary>
+    private async Task<(int Posted, LatencyRecorder RoundTrips)> MeasureLatencyAsync(
+        RelayCalls calls, BenchDevice[] devices, CancellationToken cancellationToken)
     {
+        var roundTrips = new LatencyRecorder();
+        var posted = 0;
         latencyPhase.Start();
-        var posted = await CallAtRateAsync(
-            sequence =>
-            {
-                for (var attempt = 0; attempt < 20; attempt++)
-                {
-                    var device = devices[Random.Shared.Next(devices.Length)];
-                    if (device.TryClaimForMessage(Stopwatch.GetTimestamp()))
-                    {
-                        return calls.PostMessageAsync(device, sequence, cancellationToken);
-                    }
-                }
-
-                return null;
-            },
-            cancellationToken);
+        await CallAtRateAsync(sequence => sequence / options.Rate % 2 == 0 ? PostToWaitingDevice(sequence) : TimeHealthAsync(), cancellationToken);
 
         // Answers still in flight are counted before the percentiles are read.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        return posted;
-    }
+        return (posted, roundTrips);
 
-    /// <summary>
-    /// (b)'s baseline: the relay's trivial route at the same rate for as long, right after (b), with the same polls held and
-    /// in the same no-collection region of the load generator. What the machine, the server and the load generator add to
-    /// any round trip; (b) adds the message's own path (authentication, the queue, the waiting poll's answer).
-    /// </summary>
-    private async Task<LatencyRecorder> CheckHealthAtRateAsync(RelayCalls calls, CancellationToken cancellationToken)
-    {
-        var roundTrips = new LatencyRecorder();
-        await CallAtRateAsync(_ => TimeAsync(), cancellationToken);
-        return roundTrips;
+        Task? PostToWaitingDevice(long sequence)
+        {
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                var device = devices[Random.Shared.Next(devices.Length)];
+                if (device.TryClaimForMessage(Stopwatch.GetTimestamp()))
+                {
+                    posted++;
+                    return calls.PostMessageAsync(device, sequence, cancellationToken);
+                }
+            }
 
-        async Task TimeAsync()
+            return null;
+        }
+
+        async Task TimeHealthAsync()
         {
             var started = Stopwatch.GetTimestamp();
             await calls.CheckHealthAsync(cancellationToken);
@@ -287,16 +284,16 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
     }
 
     /// <summary>
-    /// Starts the call numbered 0, 1, … every 1/rate seconds for the latency phase's duration (a call that returns null is
-    /// skipped) and waits for them all; returns how many started.
+    /// Starts the call numbered 0, 1, … every 1/rate seconds for twice the latency phase's duration (a call that returns
+    /// null is skipped) and waits for them all.
     /// </summary>
-    private async Task<int> CallAtRateAsync(Func<long, Task?> start, CancellationToken cancellationToken)
+    private async Task CallAtRateAsync(Func<long, Task?> start, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
         var calls = new List<Task>();
         var clock = Stopwatch.StartNew();
         var sequence = 0L;
-        while (clock.Elapsed < options.LatencyDuration && await timer.WaitForNextTickAsync(cancellationToken))
+        while (clock.Elapsed < options.LatencyDuration * 2 && await timer.WaitForNextTickAsync(cancellationToken))
         {
             // Catch up on the calls due by now, so a late tick (a busy machine) does not lower the rate.
             for (var due = (long)(clock.Elapsed.TotalSeconds * options.Rate); sequence < due; sequence++)
@@ -309,7 +306,6 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         }
 
         await Task.WhenAll(calls);
-        return calls.Count;
     }
 
     /// <summary>(c): POSTs to devices that do not poll (so every message stays stored), as fast as the relay takes them.</summary>
