@@ -254,7 +254,10 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         var roundTrips = new LatencyRecorder();
         var posted = 0;
         latencyPhase.Start();
-        await CallAtRateAsync(sequence => sequence / options.Rate % 2 == 0 ? PostToWaitingDevice(sequence) : TimeHealthAsync(), cancellationToken);
+        await CallAtRateAsync(
+            options.LatencyDuration * 2,
+            sequence => sequence / options.Rate % 2 == 0 ? PostToWaitingDevice(sequence) : TimeHealthAsync(),
+            cancellationToken);
 
         // Answers still in flight are counted before the percentiles are read.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -284,16 +287,16 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
     }
 
     /// <summary>
-    /// Starts the call numbered 0, 1, … every 1/rate seconds for twice the latency phase's duration (a call that returns
-    /// null is skipped) and waits for them all.
+    /// Starts the call numbered 0, 1, … every 1/rate seconds for <paramref name="duration"/> (a call that returns null is
+    /// skipped) and waits for them all.
     /// </summary>
-    private async Task CallAtRateAsync(Func<long, Task?> start, CancellationToken cancellationToken)
+    private async Task CallAtRateAsync(TimeSpan duration, Func<long, Task?> start, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
         var calls = new List<Task>();
         var clock = Stopwatch.StartNew();
         var sequence = 0L;
-        while (clock.Elapsed < options.LatencyDuration * 2 && await timer.WaitForNextTickAsync(cancellationToken))
+        while (clock.Elapsed < duration && await timer.WaitForNextTickAsync(cancellationToken))
         {
             // Catch up on the calls due by now, so a late tick (a busy machine) does not lower the rate.
             for (var due = (long)(clock.Elapsed.TotalSeconds * options.Rate); sequence < due; sequence++)
