@@ -8,6 +8,10 @@
 #                              local Notification Hubs server, against Azurite partition reads
 #   scripts/bench.sh relay     10,000 held long polls (memory), POST -> poll answer latency with 5,000 held, durable
 #                              message rate against Azurite's own upsert rate (extra arguments go to the load generator)
+#   scripts/bench.sh relay-original DIR
+#                              the relay's memory and latency figures beside the original rhoconnect-push 1.2.4's, both
+#                              measured in turn in the same run (DIR: a checkout of github.com/rhomobile/rhoconnect-push;
+#                              Node, npm and redis-server run it; not part of "all")
 #   scripts/bench.sh coldstart the published gateway package started as the Functions host starts it: process
 #                              start -> first GET /healthz/live 200 and -> first accepted ping on Azurite, beside
 #                              a bare ASP.NET Core app (one endpoint) published the same way; medians of
@@ -137,23 +141,123 @@ bench_fanout() {
 # running through the minutes-long stalls an overloaded build machine's Azurite can have while 10,000 devices register.
 # The relay runs as production runs it: the Native AOT executable `dotnet publish` makes (docs/relay.md).
 bench_relay() {
-  local work port
+  local work
   work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-relay.XXXXXX")
   pf_on_exit rm -rf "$work"
+  relay_publish "$work/relay"
+  azurite_start
+  relay_measure "$work/relay" "$@"
+}
+
+relay_publish() {
   nativeaot_ensure_toolchain
   pf_step "Publishing the relay (Native AOT, linux-x64)"
-  pf_run dotnet publish functions/PushFunctions.Relay -c Release -r linux-x64 -o "$work/relay" --nologo -v quiet \
+  pf_run dotnet publish functions/PushFunctions.Relay -c Release -r linux-x64 -o "$1" --nologo -v quiet \
     || pf_die "publishing the relay failed"
-  azurite_start
+}
+
+# Starts the published relay in DIR on the running Azurite, runs the load generator's relay mode against it with the
+# arguments given, and stops it; the load generator's status is the function's.
+relay_measure() {
+  local dir=$1 port status=0
+  shift
   port=$(pf_free_ports 1)
-  app_run relay "$work/relay" "http://127.0.0.1:$port" env \
+  app_run relay "$dir" "http://127.0.0.1:$port" env \
     AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Relay__Secret="bench-relay-secret-$RANDOM$RANDOM-0123456789abcdef" \
     Relay__Authenticator__Mode=BuiltIn Relay__Apps__benchapp=bench-app-password Logging__LogLevel__Default=Warning \
     Relay__MaxInstancesPerUser=100000 Relay__LeaseDuration=00:05:00 \
-    "$work/relay/PushFunctions.Relay" --urls "http://127.0.0.1:$port"
+    "$dir/PushFunctions.Relay" --urls "http://127.0.0.1:$port"
   load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "${APP_PIDS[relay]}" \
-    --app benchapp --app-password bench-app-password "$@"
+    --app benchapp --app-password bench-app-password "$@" || status=$?
   pf_stop "${APP_PIDS[relay]}"
+  return "$status"
+}
+
+# The latency figures beside the server the relay replaces: the original rhoconnect-push (Node and Redis, from a checkout
+# of github.com/rhomobile/rhoconnect-push, which is not on npm) and the relay in turn, BENCH_ROUNDS (2) times each, with
+# the same load generator and 10,000 / 5,000 polls: memory and POST -> poll answer beside a baseline that both servers
+# refuse at once (GET /, 403; the original has no /healthz). No durable phase: the original keeps messages in Redis.
+bench_relay_original() {
+  local source=${1:-} work round rounds=${BENCH_ROUNDS:-2}
+  [[ -f $source/vendor/ans2server.js && -f $source/bin/rhoconnect-push ]] \
+    || pf_die "usage: scripts/bench.sh relay-original DIR, DIR a checkout of github.com/rhomobile/rhoconnect-push (1.2.4)"
+  shift
+  work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-original.XXXXXX")
+  pf_on_exit rm -rf "$work"
+  original_prepare "$source" "$work/original"
+  relay_publish "$work/relay"
+  for ((round = 1; round <= rounds; round++)); do
+    # Each server starts empty in each round: a fresh Azurite (the relay's tables; the load generator's user) and Redis.
+    azurite_start
+    pf_step "Round $round of $rounds: the original rhoconnect-push"
+    original_measure "$work/original" --durable-seconds 0 --baseline-path / "$@" || [[ $? -eq 3 ]] || pf_die "the load generator failed"
+    pf_step "Round $round of $rounds: the relay"
+    relay_measure "$work/relay" --durable-seconds 0 --baseline-path / "$@" || [[ $? -eq 3 ]] || pf_die "the load generator failed"
+    azurite_stop
+  done
+}
+
+# A copy of the checkout with its dependencies, runnable on this machine's Node. One change to its code: 1.2.4 replaces
+# the HTTP agent's socket handling for its calls to RhoConnect's rps_login with its own (written for Node 0.8), which
+# crashes current Node the first time such a socket closes; the copy uses Node's own keep-alive agent instead, which
+# does what that code did. Those calls are made once a minute per credential (its cache), off the message path.
+original_prepare() {
+  local source=$1 copy=$2
+  pf_step "Preparing the original rhoconnect-push from $source"
+  mkdir -p "$copy"
+  cp -R "$source/bin" "$source/vendor" "$source/package.json" "$copy/"
+  python3 - "$copy/vendor/ans2server.js" <<'PY' || pf_die "$source/vendor/ans2server.js is not the 1.2.4 code this script knows"
+import sys
+path = sys.argv[1]
+code = open(path).read()
+patched = code.replace("new http.Agent();", "new http.Agent({ keepAlive: true });")
+patched = patched.replace("    enhancedKeepAliveReuse(userAuthOptions.agent);", "").replace("    enhancedKeepAliveReuse(appAuthOptions.agent);", "")
+if patched.count("keepAlive: true") != 2 or "enhancedKeepAliveReuse(userAuthOptions" in patched:
+    sys.exit(1)
+open(path, "w").write(patched)
+PY
+  # Its package's build step minifies the server into this name, which bin/rhoconnect-push requires.
+  ln -s ans2server.js "$copy/vendor/ans2server-min.js"
+  pf_run npm install --prefix "$copy" --omit=dev --no-audit --no-fund --loglevel=error >/dev/null \
+    || pf_die "installing the original's dependencies (npm) failed"
+  if ! command -v redis-server >/dev/null; then
+    pf_step "Installing redis-server (Debian package)"
+    [[ $(id -u) -eq 0 ]] || pf_die "redis-server is not installed: sudo apt-get install redis-server"
+    apt-get update -qq >/dev/null && apt-get install -y -qq redis-server >/dev/null || pf_die "could not install redis-server"
+  fi
+}
+
+# Starts Redis (its defaults, an empty data directory), a stand-in for RhoConnect's rps_login that says yes (204) to every
+# credential, and the original, runs the load generator against it, and stops all three; the load generator's status is
+# the function's.
+original_measure() {
+  local copy=$1 redis_port auth_port port status=0 started data
+  shift
+  read -r redis_port auth_port port <<<"$(pf_free_ports 3)"
+  # Redis saves its data when stopped and loads it when started in the same directory: a new one each time.
+  data=$(mktemp -d "$copy/redis.XXXXXX")
+  mkdir -p "$APP_LOG_DIR"
+  pf_start_background "$APP_LOG_DIR/original-redis.log" "$data" redis-server --port "$redis_port" --bind 127.0.0.1
+  local redis_pid=$PF_STARTED_PID
+  pf_start_background "$APP_LOG_DIR/original-rps-login.log" "$copy" node -e '
+    const server = require("http").createServer((request, response) => { request.resume(); request.on("end", () => { response.writeHead(204); response.end(); }); });
+    server.keepAliveTimeout = 0;
+    server.listen(Number(process.argv[1]), "127.0.0.1");' "$auth_port"
+  local auth_pid=$PF_STARTED_PID
+  pf_step "Starting the original rhoconnect-push on http://127.0.0.1:$port (log: $APP_LOG_DIR/original.log)"
+  # -t: the poll timeout, the relay's 200 s; -d 0: errors only (every GET / still logs a line, as the original does).
+  # It has no option for the address: it listens on every interface for the minutes of the run.
+  pf_start_background "$APP_LOG_DIR/original.log" "$copy" node node_modules/.bin/coffee bin/rhoconnect-push \
+    -p "$port" -r "redis://127.0.0.1:$redis_port" -i 127.0.0.1 -e "$auth_port" -t 200000 -d 0
+  started=$PF_STARTED_PID
+  pf_wait_until 60 "$started" pf_port_accepts "$port" || pf_die "the original did not start: $(tail -5 "$APP_LOG_DIR/original.log")"
+  load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "$started" \
+    --app benchapp --app-password bench-app-password "$@" || status=$?
+  printf 'redis-server beside it: %s\n' "$(grep -E '^VmRSS' "/proc/$redis_pid/status" | tr -s ' \t' ' ')"
+  pf_stop "$started"
+  pf_stop "$auth_pid"
+  pf_stop "$redis_pid"
+  return "$status"
 }
 
 bench_outage() {
@@ -221,6 +325,7 @@ case ${1:-} in
   ingest) bench_ingest ;;
   fanout) bench_fanout ;;
   relay) shift; bench_relay "$@" ;;
+  relay-original) shift; bench_relay_original "$@" ;;
   coldstart) bench_coldstart ;;
   outage) shift; bench_outage "$@" ;;
   import) bench_import ;;

@@ -10,7 +10,11 @@ public sealed record RelayBenchmarkOptions
                [--polls 10000] [--latency-polls 5000] [--rate 100] [--latency-seconds 30] [--durable-seconds 15]
                [--concurrency 32] [--durable-devices 1024] [--queue-cap 100] [--fill-queues 0] [--setup-concurrency 16] [--user bench]
                [--password P] [--users-table Users] [--app benchapp] [--app-password P] [--table-prefix Relay]
+               [--baseline-path /healthz]
         The relay must run in BuiltIn mode with Relay:Apps:{app}={app-password}; the user is created in the users table.
+        --durable-seconds 0 leaves out the durable phase (for a server that does not keep its messages in Table Storage,
+        such as the original rhoconnect-push). --baseline-path is the route timed as the baseline: any answer below 500
+        counts (the original has no /healthz; both servers refuse / with 403 at once).
         --storage defaults to $AzureWebJobsStorage; it is used to create the user, for Azurite's own upsert rate and to
         count the relay's stored messages. --fill-queues N posts N more messages to each queue-only device at the end
         (with --durable-devices 10000 and N = the relay's queue cap: the memory of full queues).
@@ -31,7 +35,11 @@ public sealed record RelayBenchmarkOptions
 
     public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Zero leaves the durable phase out.</summary>
     public TimeSpan DurableDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The route whose round trips are the latency phase's baseline: one the server answers without any work.</summary>
+    public string BaselinePath { get; init; } = "/healthz";
 
     /// <summary>Calls in flight during the durable-rate phase, for the relay and for Azurite alike.</summary>
     public int Concurrency { get; init; } = 32;
@@ -88,7 +96,7 @@ public sealed record RelayBenchmarkOptions
                     "--fill-queues" => options with { FillQueues = Number(value) },
                     "--table-prefix" => options with { TablePrefix = value },
                     "--latency-seconds" => options with { LatencyDuration = TimeSpan.FromSeconds(Number(value)) },
-                    "--durable-seconds" => options with { DurableDuration = TimeSpan.FromSeconds(Number(value)) },
+                    "--durable-seconds" => options with { DurableDuration = TimeSpan.FromSeconds(Number(value, allowZero: true)) },
                     "--concurrency" => options with { Concurrency = Number(value) },
                     "--durable-devices" => options with { DurableDevices = Number(value) },
                     "--queue-cap" => options with { QueueCap = Number(value) },
@@ -98,6 +106,7 @@ public sealed record RelayBenchmarkOptions
                     "--users-table" => options with { UsersTable = value },
                     "--app" => options with { App = value },
                     "--app-password" => options with { AppPassword = value },
+                    "--baseline-path" => options with { BaselinePath = value.StartsWith('/') ? value : throw new FormatException("--baseline-path must start with /") },
                     _ => throw new FormatException($"unknown option {args[i]}"),
                 };
             }
@@ -130,8 +139,8 @@ public sealed record RelayBenchmarkOptions
         return options;
     }
 
-    private static int Number(string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+    private static int Number(string value, bool allowZero = false) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && (number > 0 || (allowZero && number == 0))
             ? number
             : throw new FormatException($"'{value}' is not a positive number");
 }

@@ -52,11 +52,17 @@ public sealed class RelayCalls(HttpClient http, RelayBenchmarkOptions options)
         return response.StatusCode == HttpStatusCode.NoContent;
     }
 
-    /// <summary>The relay's trivial route: one round trip through its server and router, no device state, no storage.</summary>
-    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The baseline's round trip: a route the server answers without device state or storage (the relay's /healthz, or one
+    /// it refuses at once). A refusal is as quick as an answer; a server error would not be the trivial route it stands for.
+    /// </summary>
+    public async Task GetBaselineAsync(CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync("/healthz", cancellationToken);
-        response.EnsureSuccessStatusCode();
+        using var response = await http.GetAsync(options.BaselinePath, cancellationToken);
+        if ((int)response.StatusCode >= 500)
+        {
+            throw new HttpRequestException($"GET {options.BaselinePath} answered {(int)response.StatusCode}");
+        }
     }
 
     private static AuthenticationHeaderValue Basic(string user, string password) =>
