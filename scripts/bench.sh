@@ -178,9 +178,7 @@ relay_measure() {
 # the same load generator and 10,000 / 5,000 polls: memory and POST -> poll answer beside a baseline that both servers
 # refuse at once (GET /, 403; the original has no /healthz). No durable phase: the original keeps messages in Redis.
 bench_relay_original() {
-  local source=${1:-} work round rounds=${BENCH_ROUNDS:-2}
-  [[ -f $source/vendor/ans2server.js && -f $source/bin/rhoconnect-push ]] \
-    || pf_die "usage: scripts/bench.sh relay-original DIR, DIR a checkout of github.com/rhomobile/rhoconnect-push (1.2.4)"
+  local source=$1 work round rounds=${BENCH_ROUNDS:-2}
   shift
   work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-original.XXXXXX")
   pf_on_exit rm -rf "$work"
@@ -195,6 +193,10 @@ bench_relay_original() {
     relay_measure "$work/relay" --durable-seconds 0 --baseline-path / "$@" || [[ $? -eq 3 ]] || pf_die "the load generator failed"
     azurite_stop
   done
+}
+
+original_is_checkout() {
+  [[ -f ${1:-}/vendor/ans2server.js && -f ${1:-}/bin/rhoconnect-push ]]
 }
 
 # A copy of the checkout with its dependencies, runnable on this machine's Node. One change to its code: 1.2.4 replaces
@@ -319,6 +321,9 @@ bench_import() {
     --users "${BENCH_IMPORT_USERS:-10000}" --clients 3
 }
 
+# Before the minute of building: a wrong argument fails at once.
+[[ ${1:-} != relay-original ]] || original_is_checkout "${2:-}" \
+  || pf_die "usage: scripts/bench.sh relay-original DIR, DIR a checkout of github.com/rhomobile/rhoconnect-push (1.2.4)"
 ensure_tools
 mkdir -p "$APP_LOG_DIR"
 case ${1:-} in
@@ -330,5 +335,5 @@ case ${1:-} in
   outage) shift; bench_outage "$@" ;;
   import) bench_import ;;
   all) bench_ingest; azurite_stop; bench_fanout; azurite_stop; bench_relay; azurite_stop; bench_coldstart; azurite_stop; bench_import ;;
-  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,/^set -euo pipefail/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
