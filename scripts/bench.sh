@@ -36,6 +36,8 @@ source "$repo_root/scripts/lib/azurite.sh"
 source "$repo_root/scripts/lib/apps.sh"
 # shellcheck source=scripts/lib/nativeaot.sh
 source "$repo_root/scripts/lib/nativeaot.sh"
+# shellcheck source=scripts/lib/debian.sh
+source "$repo_root/scripts/lib/debian.sh"
 cd "$repo_root"
 
 APP_LOG_DIR=$repo_root/artifacts/bench
@@ -44,14 +46,7 @@ BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-96}
 export BENCH_API_TOKEN=bench-token-$RANDOM$RANDOM
 
 ensure_tools() {
-  if ! command -v wrk >/dev/null; then
-    pf_step "Installing wrk (Debian package)"
-    if [[ $(id -u) -eq 0 ]]; then
-      apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null || pf_die "could not install wrk"
-    else
-      pf_die "wrk is not installed: sudo apt-get install wrk"
-    fi
-  fi
+  command -v wrk >/dev/null || debian_install wrk
   # Thousands of sockets (wrk connections, held long polls).
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   azurite_ensure_installed
@@ -222,11 +217,7 @@ PY
   ln -s ans2server.js "$copy/vendor/ans2server-min.js"
   pf_run npm install --prefix "$copy" --omit=dev --no-audit --no-fund --loglevel=error >/dev/null \
     || pf_die "installing the original's dependencies (npm) failed"
-  if ! command -v redis-server >/dev/null; then
-    pf_step "Installing redis-server (Debian package)"
-    [[ $(id -u) -eq 0 ]] || pf_die "redis-server is not installed: sudo apt-get install redis-server"
-    apt-get update -qq >/dev/null && apt-get install -y -qq redis-server >/dev/null || pf_die "could not install redis-server"
-  fi
+  command -v redis-server >/dev/null || debian_install redis-server
 }
 
 # Starts Redis (its defaults, an empty data directory), a stand-in for RhoConnect's rps_login that says yes (204) to every
