@@ -75,7 +75,7 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         var otherPolling = await OpenPollsAsync(calls, pollers[options.LatencyPolls..], stopOtherPolls.Token);
         var heldMemory = ReadRelayMemory();
         var slope = PerPollKiB(halfMemory, heldMemory, options.Polls - options.LatencyPolls);
-        Report($"(a) relay memory: no polls {Describe(idleMemory)}; {options.LatencyPolls} polls {Describe(halfMemory)}; " +
+        Report($"(a) server memory: no polls {Describe(idleMemory)}; {options.LatencyPolls} polls {Describe(halfMemory)}; " +
             $"{options.Polls} polls {Describe(heldMemory)}; {slope:0.0} KiB per extra poll");
 
         await stopOtherPolls.CancelAsync();
@@ -140,7 +140,7 @@ public sealed class RelayBenchmark(RelayBenchmarkOptions options, TextWriter out
         var finalMemory = ReadRelayMemory();
         await stopLatencyPolls.CancelAsync();
         await latencyPolling;
-        Report($"relay at the end: {Describe(finalMemory)}; poll errors {pollErrors}, poll timeouts {timedOutPolls}");
+        Report($"server at the end: {Describe(finalMemory)}; poll errors {pollErrors}, poll timeouts {timedOutPolls}");
         Report($"load generator: {ProcessMemory.Read(Environment.ProcessId)}, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms in total " +
             $"({GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2)");
 
