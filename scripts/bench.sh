@@ -12,6 +12,10 @@
 #                              the relay's memory and latency figures beside the original rhoconnect-push 1.2.4's, both
 #                              measured in turn in the same run (DIR: a checkout of github.com/rhomobile/rhoconnect-push;
 #                              Node, npm and redis-server run it; not part of "all")
+#   scripts/bench.sh relay-floor
+#                              the same figures beside their floor: a stand-in answering the same calls in memory,
+#                              without credentials or storage (scripts/lib/relay-floor.js, on Node), and the relay in
+#                              turn (not part of "all")
 #   scripts/bench.sh coldstart the published gateway package started as the Functions host starts it: process
 #                              start -> first GET /healthz/live 200 and -> first accepted ping on Azurite, beside
 #                              a bare ASP.NET Core app (one endpoint) published the same way; medians of
@@ -169,32 +173,66 @@ relay_measure() {
 }
 
 # The latency figures beside the server the relay replaces: the original rhoconnect-push (Node and Redis, from a checkout
-# of github.com/rhomobile/rhoconnect-push, which is not on npm) and the relay in turn, BENCH_ROUNDS (2) times each, with
-# the same load generator and 10,000 / 5,000 polls: memory and POST -> poll answer beside a baseline that both servers
-# refuse at once (GET /, 403; the original has no /healthz). No durable phase: the original keeps messages in Redis.
+# of github.com/rhomobile/rhoconnect-push, which is not on npm) and the relay in turn, with the same load generator and
+# 10,000 / 5,000 polls. No durable phase: the original keeps messages in Redis.
 bench_relay_original() {
-  local source=$1 work round rounds=${BENCH_ROUNDS:-2}
+  local source=$1 work
   shift
   work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-original.XXXXXX")
   pf_on_exit rm -rf "$work"
   original_prepare "$source" "$work/original"
   relay_publish "$work/relay"
+  rounds_beside_relay "the original rhoconnect-push" original_measure "$work/original" "$work/relay" "$@"
+}
+
+# The same figures beside their floor on this machine: a stand-in that answers the same calls in memory, without
+# credentials or storage (scripts/lib/relay-floor.js), and the relay in turn.
+bench_relay_floor() {
+  local work
+  work=$(mktemp -d "${TMPDIR:-/tmp}/pushfunctions-floor.XXXXXX")
+  pf_on_exit rm -rf "$work"
+  relay_publish "$work/relay"
+  rounds_beside_relay "the floor" floor_measure "$repo_root/scripts/lib/relay-floor.js" "$work/relay" "$@"
+}
+
+# Runs a leg named NAME (function LEG on DIR) and the published relay in RELAY_DIR in turn, BENCH_ROUNDS (2) times: memory
+# and POST -> poll answer beside a baseline that every server refuses at once (GET /; the original has no /healthz). Each
+# round starts both on a fresh Azurite (the relay's tables; the load generator's user).
+rounds_beside_relay() {
+  local name=$1 leg=$2 dir=$3 relay_dir=$4 round rounds=${BENCH_ROUNDS:-2}
+  shift 4
   for ((round = 1; round <= rounds; round++)); do
-    # Each server starts empty in each round: a fresh Azurite (the relay's tables; the load generator's user) and Redis.
     azurite_start
-    pf_step "Round $round of $rounds: the original rhoconnect-push"
-    measure_beside_original original_measure "$work/original" "$@"
+    pf_step "Round $round of $rounds: $name"
+    measure_leg "$leg" "$dir" "$@"
     pf_step "Round $round of $rounds: the relay"
-    measure_beside_original relay_measure "$work/relay" "$@"
+    measure_leg relay_measure "$relay_dir" "$@"
     azurite_stop
   done
 }
 
-# Runs one leg of the comparison with its shared arguments; a missed target (status 3) is a figure, not a failure.
-measure_beside_original() {
+# Runs one leg of a comparison with its shared arguments; a missed target (status 3) is a figure, not a failure.
+measure_leg() {
   local leg=$1 dir=$2
   shift 2
   "$leg" "$dir" --durable-seconds 0 --baseline-path / "$@" || [[ $? -eq 3 ]] || pf_die "the load generator failed"
+}
+
+# Starts the stand-in SCRIPT on Node, runs the load generator against it, and stops it; the load generator's status is
+# the function's.
+floor_measure() {
+  local script=$1 port started status=0
+  shift
+  port=$(pf_free_ports 1)
+  mkdir -p "$APP_LOG_DIR"
+  pf_step "Starting the floor on http://127.0.0.1:$port (log: $APP_LOG_DIR/relay-floor.log)"
+  pf_start_background "$APP_LOG_DIR/relay-floor.log" "$APP_LOG_DIR" node "$script" "$port"
+  started=$PF_STARTED_PID
+  pf_wait_until 30 "$started" pf_port_accepts "$port" || pf_die "the floor did not start: $(tail -5 "$APP_LOG_DIR/relay-floor.log")"
+  load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "$started" \
+    --app benchapp --app-password bench-app-password "$@" || status=$?
+  pf_stop "$started"
+  return "$status"
 }
 
 original_is_checkout() {
@@ -329,6 +367,7 @@ case ${1:-} in
   fanout) bench_fanout ;;
   relay) shift; bench_relay "$@" ;;
   relay-original) shift; bench_relay_original "$@" ;;
+  relay-floor) shift; bench_relay_floor "$@" ;;
   coldstart) bench_coldstart ;;
   outage) shift; bench_outage "$@" ;;
   import) bench_import ;;
