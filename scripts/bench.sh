@@ -166,10 +166,17 @@ relay_measure() {
     Relay__Authenticator__Mode=BuiltIn Relay__Apps__benchapp=bench-app-password Logging__LogLevel__Default=Warning \
     Relay__MaxInstancesPerUser=100000 Relay__LeaseDuration=00:05:00 \
     "$dir/PushFunctions.Relay" --urls "http://127.0.0.1:$port"
-  load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "${APP_PIDS[relay]}" \
-    --app benchapp --app-password bench-app-password "$@" || status=$?
+  load_relay "http://127.0.0.1:$port" "${APP_PIDS[relay]}" "$@" || status=$?
   pf_stop "${APP_PIDS[relay]}"
   return "$status"
+}
+
+# The load generator's relay mode against the server at URL (its process PID, whose memory it reads), as the bench app.
+load_relay() {
+  local url=$1 pid=$2
+  shift 2
+  load relay --relay "$url" --connection "$AZURITE_CONNECTION_STRING" --pid "$pid" \
+    --app benchapp --app-password bench-app-password "$@"
 }
 
 # The latency figures beside the server the relay replaces: the original rhoconnect-push (Node and Redis, from a checkout
@@ -221,17 +228,12 @@ measure_leg() {
 # Starts the stand-in SCRIPT on Node, runs the load generator against it, and stops it; the load generator's status is
 # the function's.
 floor_measure() {
-  local script=$1 port started status=0
+  local script=$1 port status=0
   shift
   port=$(pf_free_ports 1)
-  mkdir -p "$APP_LOG_DIR"
-  pf_step "Starting the floor on http://127.0.0.1:$port (log: $APP_LOG_DIR/relay-floor.log)"
-  pf_start_background "$APP_LOG_DIR/relay-floor.log" "$APP_LOG_DIR" node "$script" "$port"
-  started=$PF_STARTED_PID
-  pf_wait_until 30 "$started" pf_port_accepts "$port" || pf_die "the floor did not start: $(tail -5 "$APP_LOG_DIR/relay-floor.log")"
-  load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "$started" \
-    --app benchapp --app-password bench-app-password "$@" || status=$?
-  pf_stop "$started"
+  app_run relay-floor "$APP_LOG_DIR" "http://127.0.0.1:$port" node "$script" "$port"
+  load_relay "http://127.0.0.1:$port" "${APP_PIDS[relay-floor]}" "$@" || status=$?
+  pf_stop "${APP_PIDS[relay-floor]}"
   return "$status"
 }
 
@@ -289,8 +291,7 @@ original_measure() {
     -p "$port" -r "redis://127.0.0.1:$redis_port" -i 127.0.0.1 -e "$auth_port" -t 200000 -d 0
   started=$PF_STARTED_PID
   pf_wait_until 60 "$started" pf_port_accepts "$port" || pf_die "the original did not start: $(tail -5 "$APP_LOG_DIR/original.log")"
-  load relay --relay "http://127.0.0.1:$port" --connection "$AZURITE_CONNECTION_STRING" --pid "$started" \
-    --app benchapp --app-password bench-app-password "$@" || status=$?
+  load_relay "http://127.0.0.1:$port" "$started" "$@" || status=$?
   printf 'redis-server beside it: %s\n' "$(grep -E '^VmRSS' "/proc/$redis_pid/status" | tr -s ' \t' ' ')"
   pf_stop "$started"
   pf_stop "$auth_pid"
