@@ -49,7 +49,7 @@ public static class RelayApp
         // The storage connection the relay shares with the function app (AzureWebJobsStorage), in any form the host reads.
         builder.Services.AddStorageClients(builder.Configuration, configureTables: ConfigureTables);
         builder.Services.AddSingleton(provider => new TableRelayStore(
-            provider.GetRequiredService<TableServiceClient>(), settings.TablePrefix, provider.GetRequiredService<ILogger<TableRelayStore>>()));
+            provider.GetRequiredService<TableServiceClient>(), settings.TablePrefix, settings.CommitLinger, provider.GetRequiredService<ILogger<TableRelayStore>>()));
         builder.Services.AddSingleton<IRelayStore>(provider => provider.GetRequiredService<TableRelayStore>());
         AddAuthenticator(builder.Services, settings);
 
@@ -140,6 +140,11 @@ public static class RelayApp
         if (settings.LeaseDuration < TimeSpan.FromSeconds(2))
         {
             problems.Add("Relay:LeaseDuration must be a time span of at least two seconds, e.g. 00:01:00.");
+        }
+
+        if (settings.CommitLinger < TimeSpan.Zero || settings.CommitLinger > TimeSpan.FromSeconds(1))
+        {
+            problems.Add("Relay:CommitLinger must be a time span between zero and a second, e.g. 00:00:00.010.");
         }
 
         if (settings.MaxMessageBytes is <= 0 or > LogCodec.MaxMessageBytes)

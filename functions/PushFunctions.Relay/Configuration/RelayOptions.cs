@@ -35,6 +35,13 @@ public sealed class RelayOptions
     /// <summary>Device instances with registrations one user may have; a first registration beyond is refused (403).</summary>
     public int MaxInstancesPerUser { get; set; } = 1000;
 
+    /// <summary>
+    /// How long a message waits before it is written when nothing else is being written in its log shard, so that other
+    /// records (above all its acknowledgement, when the device is online) share the storage call; the backend's answer
+    /// waits as long. Zero writes it at once.
+    /// </summary>
+    public TimeSpan CommitLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>How long the writer lease lasts without renewal (renewed every quarter of it): how long a relay started after a crash waits.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -32,14 +32,15 @@ public sealed class TableRelayStore : IRelayStore, IDisposable
     // Activator.CreateInstance<T>() and does not tell the trimmer to keep that constructor; without this it is trimmed away
     // and every read throws MissingMethodException. The relay reads only TableEntity (see PushFunctions.Relay.csproj).
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
-    public TableRelayStore(TableServiceClient service, string tablePrefix, ILogger<TableRelayStore> logger)
+    /// <param name="commitLinger">How long a lone message waits for other records of its log shard before it is written.</param>
+    public TableRelayStore(TableServiceClient service, string tablePrefix, TimeSpan commitLinger, ILogger<TableRelayStore> logger)
     {
         ArgumentNullException.ThrowIfNull(service);
         this.service = service;
         instances = service.GetTableClient(tablePrefix + "Instances");
         registrations = service.GetTableClient(tablePrefix + "Registrations");
         messages = service.GetTableClient(tablePrefix + "Messages");
-        log = new MessageLog(messages, logger);
+        log = new MessageLog(messages, commitLinger, logger);
     }
 
     /// <summary>The message log, for its compaction.</summary>

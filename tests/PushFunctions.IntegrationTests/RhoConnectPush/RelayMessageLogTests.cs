@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using PushFunctions.Relay.Storage;
@@ -22,7 +23,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
     [Fact]
     public async Task A_start_replays_queued_collapsed_removed_and_deleted_messages_as_they_were_left()
     {
-        using (var log = new MessageLog(table, NullLogger.Instance))
+        using (var log = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance))
         {
             await log.LoadAsync();
             await Task.WhenAll(
@@ -34,7 +35,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
             await log.AppendAsync(LogRecord.Deleted("b"));
         }
 
-        using var restarted = new MessageLog(table, NullLogger.Instance);
+        using var restarted = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance);
         var state = await restarted.LoadAsync();
 
         var message = Assert.Single(state.Messages);
@@ -47,7 +48,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
     {
         // Over a megabyte into one instance's shard makes its compaction due.
         var data = new string('x', 60_000);
-        using (var log = new MessageLog(table, NullLogger.Instance))
+        using (var log = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance))
         {
             await log.LoadAsync();
             for (var id = 1; id <= 20; id++)
@@ -66,7 +67,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
             await log.AppendAsync(Queued("device", 21, "after the checkpoint"));
         }
 
-        using var restarted = new MessageLog(table, NullLogger.Instance);
+        using var restarted = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance);
         var state = await restarted.LoadAsync();
 
         Assert.Equal([19L, 20L, 21L], state.Messages.Select(message => message.Id).Order());
@@ -78,7 +79,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
     public async Task A_checkpoint_whose_entities_are_not_all_written_is_ignored()
     {
         string partition;
-        using (var log = new MessageLog(table, NullLogger.Instance))
+        using (var log = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance))
         {
             await log.LoadAsync();
             await log.AppendAsync(Queued("device", 1, "kept"));
@@ -92,7 +93,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
         part[LogCodec.PartsProperty] = 2;
         await table.AddEntityAsync(part);
 
-        using var restarted = new MessageLog(table, NullLogger.Instance);
+        using var restarted = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance);
         var state = await restarted.LoadAsync();
 
         Assert.Equal("kept", Encoding.UTF8.GetString(Assert.Single(state.Messages).Data));
@@ -112,13 +113,13 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
         });
         await table.AddEntityAsync(new TableEntity("shard2", "device:watermark") { ["LastIssuedId"] = 9L });
 
-        using (var upgraded = new MessageLog(table, NullLogger.Instance))
+        using (var upgraded = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance))
         {
             var loaded = await upgraded.LoadAsync();
             Assert.Equal(7, Assert.Single(loaded.Messages).Id);
         }
 
-        using var restarted = new MessageLog(table, NullLogger.Instance);
+        using var restarted = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance);
         var state = await restarted.LoadAsync();
 
         var message = Assert.Single(state.Messages);
@@ -132,7 +133,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
     {
         // Over a megabyte into one instance's shard, twice, makes a compaction due each time.
         var data = new string('x', 60_000);
-        using var log = new MessageLog(table, NullLogger.Instance);
+        using var log = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance);
         await log.LoadAsync();
         for (var id = 1; id <= 20; id++)
         {
@@ -160,16 +161,49 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
     public async Task A_message_of_the_largest_size_the_settings_allow_is_written_and_replayed()
     {
         var data = new string('x', 700 * 1024);
-        using (var log = new MessageLog(table, NullLogger.Instance))
+        using (var log = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance))
         {
             await log.LoadAsync();
             await log.AppendAsync(Queued("a-device-instance-id-of-the-usual-length", 1, data));
         }
 
-        using var restarted = new MessageLog(table, NullLogger.Instance);
+        using var restarted = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance);
         var state = await restarted.LoadAsync();
 
         Assert.Equal(data, Encoding.UTF8.GetString(Assert.Single(state.Messages).Data));
+    }
+
+    [Fact]
+    public async Task Messages_appended_while_the_first_lingers_are_written_with_it_in_one_entity_once_the_linger_has_passed()
+    {
+        var linger = TimeSpan.FromMilliseconds(300);
+        using var log = new MessageLog(table, linger, NullLogger.Instance);
+        await log.LoadAsync();
+
+        var started = Stopwatch.StartNew();
+        await Task.WhenAll(log.AppendAsync(Queued("a", 1, "one")), log.AppendAsync(Queued("a", 2, "two"))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Timers count whole milliseconds, the stopwatch does not.
+        Assert.True(started.Elapsed >= linger - TimeSpan.FromMilliseconds(2), $"written after {started.Elapsed}");
+        Assert.Single(table.Query<TableEntity>());
+    }
+
+    [Fact]
+    public async Task An_acknowledgement_writes_the_lingering_message_at_once_and_both_share_one_entity()
+    {
+        // A linger no test waits out: only the acknowledgement can make the write happen in time.
+        using (var log = new MessageLog(table, TimeSpan.FromMinutes(10), NullLogger.Instance))
+        {
+            await log.LoadAsync();
+            var message = log.AppendAsync(Queued("a", 1, "one"));
+            await Task.WhenAll(message, log.AppendAsync(LogRecord.Removed("a", [1], lastIssuedId: 1))).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Single(table.Query<TableEntity>());
+        using var restarted = new MessageLog(table, TimeSpan.Zero, NullLogger.Instance);
+        var state = await restarted.LoadAsync();
+        Assert.Empty(state.Messages);
+        Assert.Equal(1, state.Watermarks["a"]);
     }
 
     private static LogRecord Queued(string instanceId, long id, string text) =>

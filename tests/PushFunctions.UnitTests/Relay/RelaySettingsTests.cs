@@ -22,6 +22,16 @@ public sealed class RelaySettingsTests
         Assert.Contains("at most 704 KiB", refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-00:00:00.010")]
+    [InlineData("00:00:02")]
+    public void A_commit_linger_below_zero_or_above_a_second_is_refused_at_startup(string linger)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => RelayApp.Build([.. ArgumentsWith(maxMessageBytes: 65_536), $"--Relay:CommitLinger={linger}"]));
+
+        Assert.Contains("Relay:CommitLinger must be a time span between zero and a second", refused.Message, StringComparison.Ordinal);
+    }
+
     private static string[] ArgumentsWith(int maxMessageBytes) =>
     [
         "--AzureWebJobsStorage=UseDevelopmentStorage=true",

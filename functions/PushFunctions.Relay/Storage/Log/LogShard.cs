@@ -6,7 +6,10 @@ namespace PushFunctions.Relay.Storage.Log;
 /// <summary>
 /// Appends the records of one shard partition of the message log in group commits: while one entity is being written, the
 /// records that arrive meanwhile gather in the next one (up to an entity's 1 MiB), so one storage call carries many
-/// messages and acknowledgements under load, and a lone record goes out at once. One write in flight per shard keeps an
+/// messages and acknowledgements under load. A lone record goes out at once, except a message: it may wait up to the
+/// linger for company, and is written as soon as any other kind of record joins it (the acknowledgement of a device that
+/// got it straight away, a removal, a deletion, all of which callers wait on) or its entity is full, so a message and its
+/// acknowledgement usually share one storage call when the device is online. One write in flight per shard keeps an
 /// instance's records in the order they were made. A record is durable when the task <see cref="Append"/> returned
 /// completes; it fails with the storage error when its entity could not be written, and the next entity is then written
 /// under the same sequence number (replacing one that may have landed unanswered), so nothing the callers were told failed
@@ -16,7 +19,8 @@ namespace PushFunctions.Relay.Storage.Log;
 /// Shared by the shards of one log: a commit waits for a slot before its batch is taken, so while storage is busy every
 /// shard's next batch keeps growing instead of more small writes queueing at storage.
 /// </param>
-internal sealed partial class LogShard(TableClient table, int number, SemaphoreSlim commitSlots, ILogger logger)
+/// <param name="linger">How long a lone message waits for other records before it is written; zero writes it at once.</param>
+internal sealed partial class LogShard(TableClient table, int number, SemaphoreSlim commitSlots, TimeSpan linger, ILogger logger)
 {
     public const string PartitionPrefix = "log";
 
@@ -24,6 +28,7 @@ internal sealed partial class LogShard(TableClient table, int number, SemaphoreS
     private readonly Queue<PendingBatch> closed = new();
     private PendingBatch open = new();
     private bool writing;
+    private TaskCompletionSource? lingering;
     private long nextSequence = 1;
     private long? retrySequence;
     private long lastCommitted;
@@ -59,7 +64,20 @@ internal sealed partial class LogShard(TableClient table, int number, SemaphoreS
             if (!writing)
             {
                 writing = true;
-                _ = Task.Run(WriteAsync);
+                if (record.Kind == LogRecordKind.Message && linger > TimeSpan.Zero)
+                {
+                    lingering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _ = WriteAfterLingerAsync(lingering.Task);
+                }
+                else
+                {
+                    _ = Task.Run(WriteAsync);
+                }
+            }
+            else if (lingering is not null && (record.Kind != LogRecordKind.Message || closed.Count > 0))
+            {
+                lingering.TrySetResult();
+                lingering = null;
             }
 
             return committed;
@@ -108,6 +126,17 @@ internal sealed partial class LogShard(TableClient table, int number, SemaphoreS
             entitiesSinceCheckpoint -= coveredEntities;
             bytesSinceCheckpoint -= coveredBytes;
         }
+    }
+
+    private async Task WriteAfterLingerAsync(Task joined)
+    {
+        await Task.WhenAny(joined, Task.Delay(linger));
+        lock (sync)
+        {
+            lingering = null;
+        }
+
+        await WriteAsync();
     }
 
     private async Task WriteAsync()

@@ -35,11 +35,12 @@ public sealed partial class MessageLog : IDisposable
     private readonly SemaphoreSlim commitSlots = new(CommitsInFlight, CommitsInFlight);
     private readonly ILogger logger;
 
-    public MessageLog(TableClient table, ILogger logger)
+    /// <param name="linger">How long a lone message waits for other records of its shard before it is written (see <see cref="LogShard"/>).</param>
+    public MessageLog(TableClient table, TimeSpan linger, ILogger logger)
     {
         this.table = table;
         this.logger = logger;
-        shards = [.. Enumerable.Range(0, ShardCount).Select(shard => new LogShard(table, shard, commitSlots, logger))];
+        shards = [.. Enumerable.Range(0, ShardCount).Select(shard => new LogShard(table, shard, commitSlots, linger, logger))];
     }
 
     public void Dispose() => commitSlots.Dispose();
@@ -60,7 +61,7 @@ public sealed partial class MessageLog : IDisposable
     /// <summary>What a relay starting now would load from the table, read without writing anything (for inspection).</summary>
     public static async Task<LogState> ReadAsync(TableClient table, CancellationToken cancellationToken = default)
     {
-        using var log = new MessageLog(table, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var log = new MessageLog(table, TimeSpan.Zero, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         return await log.ReplayAllAsync(takeOver: false, cancellationToken);
     }
 
