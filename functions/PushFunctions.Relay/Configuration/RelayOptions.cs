@@ -36,9 +36,9 @@ public sealed class RelayOptions
     public int MaxInstancesPerUser { get; set; } = 1000;
 
     /// <summary>
-    /// How long a message waits before it is written when nothing else is being written in its log shard, so that other
-    /// records (above all its acknowledgement, when the device is online) share the storage call; the backend's answer
-    /// waits as long. Zero writes it at once.
+    /// How long a message handed to a waiting device waits, when nothing else of its log shard is being written, for that
+    /// device's acknowledgement, so that both go to storage in one call; the backend's answer waits as long. Zero writes it
+    /// at once.
     /// </summary>
     public TimeSpan CommitLinger { get; set; } = TimeSpan.FromMilliseconds(10);
 

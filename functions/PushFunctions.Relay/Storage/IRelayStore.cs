@@ -24,7 +24,10 @@ public interface IRelayStore
 
     Task DeleteRegistrationAsync(string instanceId, string appName, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a new message, or replaces a collapsed one (same id).</summary>
+    /// <summary>
+    /// Writes a new message, or replaces a collapsed one (same id). A message already handed to a waiting device may wait
+    /// briefly for that device's acknowledgement, to be written with it.
+    /// </summary>
     Task WriteMessageAsync(string instanceId, QueuedMessage message);
 
     /// <summary>

@@ -141,7 +141,9 @@ public sealed class TableRelayStore : IRelayStore, IDisposable
     public Task WriteMessageAsync(string instanceId, QueuedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return log.AppendAsync(LogRecord.Queued(new StoredMessage(instanceId, message.Id, message.AppName, message.CollapseId, message.Data, message.Enqueued)));
+        return log.AppendAsync(
+            LogRecord.Queued(new StoredMessage(instanceId, message.Id, message.AppName, message.CollapseId, message.Data, message.Enqueued)),
+            awaitsAcknowledgement: message.Delivered);
     }
 
     public Task RemoveMessagesAsync(string instanceId, IReadOnlyCollection<QueuedMessage> messages, long? lastIssuedId)

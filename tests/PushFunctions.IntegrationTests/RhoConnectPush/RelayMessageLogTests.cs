@@ -174,14 +174,16 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Messages_appended_while_the_first_lingers_are_written_with_it_in_one_entity_once_the_linger_has_passed()
+    public async Task Delivered_messages_without_an_acknowledgement_are_written_together_in_one_entity_once_the_linger_has_passed()
     {
         var linger = TimeSpan.FromMilliseconds(300);
         using var log = new MessageLog(table, linger, NullLogger.Instance);
         await log.LoadAsync();
 
         var started = Stopwatch.StartNew();
-        await Task.WhenAll(log.AppendAsync(Queued("a", 1, "one")), log.AppendAsync(Queued("a", 2, "two"))).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(
+            log.AppendAsync(Queued("a", 1, "one"), awaitsAcknowledgement: true),
+            log.AppendAsync(Queued("a", 2, "two"), awaitsAcknowledgement: true)).WaitAsync(TimeSpan.FromSeconds(30));
 
         // Timers count whole milliseconds, the stopwatch does not.
         Assert.True(started.Elapsed >= linger - TimeSpan.FromMilliseconds(2), $"written after {started.Elapsed}");
@@ -195,7 +197,7 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
         using (var log = new MessageLog(table, TimeSpan.FromMinutes(10), NullLogger.Instance))
         {
             await log.LoadAsync();
-            var message = log.AppendAsync(Queued("a", 1, "one"));
+            var message = log.AppendAsync(Queued("a", 1, "one"), awaitsAcknowledgement: true);
             await Task.WhenAll(message, log.AppendAsync(LogRecord.Removed("a", [1], lastIssuedId: 1))).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
@@ -204,6 +206,21 @@ public sealed class RelayMessageLogTests : IAsyncLifetime
         var state = await restarted.LoadAsync();
         Assert.Empty(state.Messages);
         Assert.Equal(1, state.Watermarks["a"]);
+    }
+
+    [Fact]
+    public async Task A_message_no_device_is_waiting_for_is_written_at_once_and_takes_a_lingering_one_with_it()
+    {
+        using var log = new MessageLog(table, TimeSpan.FromMinutes(10), NullLogger.Instance);
+        await log.LoadAsync();
+
+        // One instance, so one shard: its first message was handed to the device, the ones after it are queued behind.
+        var delivered = log.AppendAsync(Queued("a", 1, "delivered"), awaitsAcknowledgement: true);
+        await Task.WhenAll(delivered, log.AppendAsync(Queued("a", 2, "queued behind it"))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Single(table.Query<TableEntity>());
+        await log.AppendAsync(Queued("a", 3, "queued, alone")).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, table.Query<TableEntity>().Count());
     }
 
     private static LogRecord Queued(string instanceId, long id, string text) =>

@@ -6,10 +6,10 @@ namespace PushFunctions.Relay.Storage.Log;
 /// <summary>
 /// Appends the records of one shard partition of the message log in group commits: while one entity is being written, the
 /// records that arrive meanwhile gather in the next one (up to an entity's 1 MiB), so one storage call carries many
-/// messages and acknowledgements under load. A lone record goes out at once, except a message: it may wait up to the
-/// linger for company, and is written as soon as any other kind of record joins it (the acknowledgement of a device that
-/// got it straight away, a removal, a deletion, all of which callers wait on) or its entity is full, so a message and its
-/// acknowledgement usually share one storage call when the device is online. One write in flight per shard keeps an
+/// messages and acknowledgements under load. A lone record goes out at once, except a message already handed to a waiting
+/// device: it waits up to the linger, and is written as soon as any record joins it that nobody's acknowledgement is
+/// coming for (above all that device's acknowledgement itself, when it polls again at once) or its entity is full, so a
+/// message and its acknowledgement share one storage call when the device is near. One write in flight per shard keeps an
 /// instance's records in the order they were made. A record is durable when the task <see cref="Append"/> returned
 /// completes; it fails with the storage error when its entity could not be written, and the next entity is then written
 /// under the same sequence number (replacing one that may have landed unanswered), so nothing the callers were told failed
@@ -19,7 +19,7 @@ namespace PushFunctions.Relay.Storage.Log;
 /// Shared by the shards of one log: a commit waits for a slot before its batch is taken, so while storage is busy every
 /// shard's next batch keeps growing instead of more small writes queueing at storage.
 /// </param>
-/// <param name="linger">How long a lone message waits for other records before it is written; zero writes it at once.</param>
+/// <param name="linger">How long a lone message handed to a waiting device waits for its acknowledgement; zero writes it at once.</param>
 internal sealed partial class LogShard(TableClient table, int number, SemaphoreSlim commitSlots, TimeSpan linger, ILogger logger)
 {
     public const string PartitionPrefix = "log";
@@ -49,7 +49,8 @@ internal sealed partial class LogShard(TableClient table, int number, SemaphoreS
         }
     }
 
-    public Task Append(LogRecord record)
+    /// <param name="awaitsAcknowledgement">The record is a message handed to a waiting device, which may linger (see above).</param>
+    public Task Append(LogRecord record, bool awaitsAcknowledgement)
     {
         lock (sync)
         {
@@ -64,7 +65,7 @@ internal sealed partial class LogShard(TableClient table, int number, SemaphoreS
             if (!writing)
             {
                 writing = true;
-                if (record.Kind == LogRecordKind.Message && linger > TimeSpan.Zero)
+                if (awaitsAcknowledgement && linger > TimeSpan.Zero)
                 {
                     lingering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     _ = WriteAfterLingerAsync(lingering.Task);
@@ -74,7 +75,7 @@ internal sealed partial class LogShard(TableClient table, int number, SemaphoreS
                     _ = Task.Run(WriteAsync);
                 }
             }
-            else if (lingering is not null && (record.Kind != LogRecordKind.Message || closed.Count > 0))
+            else if (lingering is not null && (!awaitsAcknowledgement || closed.Count > 0))
             {
                 lingering.TrySetResult();
                 lingering = null;

@@ -35,7 +35,7 @@ public sealed partial class MessageLog : IDisposable
     private readonly SemaphoreSlim commitSlots = new(CommitsInFlight, CommitsInFlight);
     private readonly ILogger logger;
 
-    /// <param name="linger">How long a lone message waits for other records of its shard before it is written (see <see cref="LogShard"/>).</param>
+    /// <param name="linger">How long a message handed to a waiting device waits for its acknowledgement before it is written (see <see cref="LogShard"/>).</param>
     public MessageLog(TableClient table, TimeSpan linger, ILogger logger)
     {
         this.table = table;
@@ -46,10 +46,14 @@ public sealed partial class MessageLog : IDisposable
     public void Dispose() => commitSlots.Dispose();
 
     /// <summary>Queues the record for its shard's next group commit; completes when it is durable.</summary>
-    public Task AppendAsync(LogRecord record)
+    /// <param name="awaitsAcknowledgement">
+    /// A message just handed to a waiting device: when nothing of its shard is being written, it waits up to the linger
+    /// for that device's acknowledgement, so that both are written in one entity (see <see cref="LogShard"/>).
+    /// </param>
+    public Task AppendAsync(LogRecord record, bool awaitsAcknowledgement = false)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return ShardOf(record.InstanceId).Append(record);
+        return ShardOf(record.InstanceId).Append(record, awaitsAcknowledgement);
     }
 
     /// <summary>
