@@ -28,11 +28,11 @@ public sealed class TableRelayStore : IRelayStore, IDisposable
     private readonly TableClient messages;
     private readonly MessageLog log;
 
+    /// <param name="commitLinger">How long a message handed to a waiting device waits for its acknowledgement before it is written.</param>
     // Native AOT: Azure.Data.Tables makes every TableEntity it reads (queries, GetEntityIfExistsAsync) with
     // Activator.CreateInstance<T>() and does not tell the trimmer to keep that constructor; without this it is trimmed away
     // and every read throws MissingMethodException. The relay reads only TableEntity (see PushFunctions.Relay.csproj).
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
-    /// <param name="commitLinger">How long a lone message waits for other records of its log shard before it is written.</param>
     public TableRelayStore(TableServiceClient service, string tablePrefix, TimeSpan commitLinger, ILogger<TableRelayStore> logger)
     {
         ArgumentNullException.ThrowIfNull(service);
