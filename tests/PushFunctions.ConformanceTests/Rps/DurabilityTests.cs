@@ -76,6 +76,29 @@ public sealed class DurabilityTests(AliceLogin alice) : IClassFixture<AliceLogin
     }
 
     [Fact]
+    public async Task A_message_handed_to_a_waiting_device_is_written_in_one_row_with_the_acknowledgement_that_follows_it()
+    {
+        // The longest linger the relay takes: the message's row is not written before the acknowledgement arrives.
+        var settings = new RelayHostSettings { Delegate = alice.Server, PollTimeout = TimeSpan.FromSeconds(1), CommitLinger = TimeSpan.FromSeconds(1) };
+        await using var relay = await RelayHost.StartAsync(settings);
+        var (device, token) = await RelayDevice.ConnectAsync(relay.Client, "alice", RelayFixture.Password, RelayFixture.AppName);
+        var waiting = device.PollAsync();
+        await Task.Delay(300);
+
+        var posting = Backend.PostAsync(relay.Client, token, RelayFixture.AppName, RelayFixture.AppPassword, """{"data":{"n":1}}""");
+        using var delivered = await waiting;
+        var (id, _, _) = await RelayDevice.ReadMessageAsync(delivered);
+        var acknowledging = device.PollAsync(id);
+        using var posted = await posting;
+        using var timedOut = await acknowledging;
+
+        Assert.Equal(HttpStatusCode.NoContent, posted.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, timedOut.StatusCode);
+        var messages = new TableClient(AzuriteEnvironment.ConnectionString, settings.TablePrefix + "Messages");
+        Assert.Single(messages.Query<TableEntity>());
+    }
+
+    [Fact]
     public async Task Messages_queued_by_a_relay_of_the_first_table_layout_are_delivered_after_the_upgrade()
     {
         var settings = new RelayHostSettings { Delegate = alice.Server, PollTimeout = TimeSpan.FromSeconds(1) };

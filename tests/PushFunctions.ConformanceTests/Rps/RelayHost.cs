@@ -44,6 +44,11 @@ internal sealed class RelayHost : IAsyncDisposable
             $"--Relay:MaxInstancesPerUser={settings.MaxInstancesPerUser}",
             $"--Relay:LeaseDuration={settings.LeaseDuration:c}",
         };
+        if (settings.CommitLinger is { } linger)
+        {
+            args.Add($"--Relay:CommitLinger={linger:c}");
+        }
+
         if (settings.Delegate is { } login)
         {
             args.Add("--Relay:Authenticator:Mode=Delegate");

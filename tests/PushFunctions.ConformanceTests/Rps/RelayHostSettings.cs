@@ -19,6 +19,9 @@ internal sealed record RelayHostSettings
 
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The relay's <c>Relay:CommitLinger</c>; null leaves the relay's default.</summary>
+    public TimeSpan? CommitLinger { get; init; }
+
     /// <summary>Delegate mode against this server; null for built-in mode.</summary>
     public RpsLoginServer? Delegate { get; init; }
 
