@@ -24,7 +24,6 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
     private const string EnvelopeRowKey = "envelope";
     private const string ClaimRowPrefix = "~";
     private const string LastAttemptColumn = "LastAttemptAt";
-    private const int TransactionLimit = 100;
     // A string property holds at most 64 KiB, i.e. 32 K UTF-16 units: stay inside with room to spare.
     private const int MaxChunkChars = 30_000;
     // A transaction's body may be 4 MiB; leave room for the multipart framing.
@@ -154,7 +153,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
         var batchBytes = 0;
         foreach (var (row, bytes) in rows)
         {
-            if (batch.Count == TransactionLimit || (batch.Count > 0 && batchBytes + bytes > MaxTransactionBytes))
+            if (batch.Count == TableTransactions.MaxEntities || (batch.Count > 0 && batchBytes + bytes > MaxTransactionBytes))
             {
                 await pings.SubmitTransactionAsync(batch, cancellationToken);
                 batch = [];
@@ -178,7 +177,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
     public async Task<IReadOnlyList<SendClaim>> ClaimSendsAsync(PingId id, IReadOnlyList<string> keys, TimeSpan lifetime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var claimed = await Task.WhenAll(keys.Chunk(TransactionLimit).Select(chunk => ClaimChunkAsync(id, chunk, lifetime, cancellationToken)));
+        var claimed = await Task.WhenAll(keys.Chunk(TableTransactions.MaxEntities).Select(chunk => ClaimChunkAsync(id, chunk, lifetime, cancellationToken)));
         return claimed.SelectMany(c => c).ToList();
     }
 
@@ -186,7 +185,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
     public async Task ReleaseClaimsAsync(PingId id, IReadOnlyList<SendClaim> claims, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claims);
-        foreach (var chunk in claims.Chunk(TransactionLimit))
+        foreach (var chunk in claims.Chunk(TableTransactions.MaxEntities))
         {
             try
             {
@@ -410,22 +409,7 @@ public sealed class PingStatusStore(TableClient pings, BlobContainerClient envel
         }
 
         var blobRemoved = await DeleteBodyAsync(envelopeId, cancellationToken);
-        foreach (var chunk in rows.Chunk(TransactionLimit))
-        {
-            try
-            {
-                await pings.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                // Another pass removed some of them first: the transaction is all or nothing, so delete what is left one by one
-                // (a single delete of a missing row is not an error).
-                foreach (var row in chunk)
-                {
-                    await pings.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-                }
-            }
-        }
+        await pings.DeleteRowsAsync(rows, cancellationToken);
 
         return pass with
         {
